@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NodiRef.Admin.Domain;
+
+namespace NodiRef.Admin.Data;
+
+internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
+{
+    public void Configure(EntityTypeBuilder<Project> b)
+    {
+        b.ToTable("projects");
+        b.Property(p => p.Name).HasMaxLength(Project.NameMaxLength).IsRequired();
+        b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.LandingUrl).HasMaxLength(ReferralLink.TargetUrlMaxLength).IsRequired();
+        b.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(p => p.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
+{
+    public void Configure(EntityTypeBuilder<Partner> b)
+    {
+        b.ToTable("partners");
+        b.Property(p => p.Name).HasMaxLength(Partner.NameMaxLength).IsRequired();
+        b.Property(p => p.NameSearch).HasMaxLength(Partner.NameMaxLength).IsRequired();
+        b.Property(p => p.ExternalId).HasMaxLength(Partner.ExternalIdMaxLength);
+        b.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(p => p.Version).IsConcurrencyToken();
+        b.HasIndex(p => p.ExternalId).IsUnique();
+        b.HasIndex(p => p.NameSearch);
+        b.HasIndex(p => p.CreatedAt);
+        b.HasIndex(p => new { p.Status, p.CreatedAt });
+        b.HasIndex(p => p.DefaultProjectId);
+        b.HasOne(p => p.DefaultProject).WithMany().HasForeignKey(p => p.DefaultProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ReferralLinkConfiguration : IEntityTypeConfiguration<ReferralLink>
+{
+    public void Configure(EntityTypeBuilder<ReferralLink> b)
+    {
+        b.ToTable("referral_links");
+        b.Property(l => l.Code).HasMaxLength(ReferralCode.MaxLength).IsRequired();
+        b.Property(l => l.CodeKey).HasMaxLength(ReferralCode.MaxLength).IsRequired();
+        b.HasIndex(l => l.CodeKey).IsUnique();
+        b.Property(l => l.TargetUrl).HasMaxLength(ReferralLink.TargetUrlMaxLength);
+        b.Property(l => l.Metadata).HasMaxLength(ReferralLink.MetadataMaxLength);
+        b.Property(l => l.Version).IsConcurrencyToken();
+        b.HasIndex(l => new { l.PartnerId, l.ProjectId });
+        b.HasIndex(l => new { l.ProjectId, l.PartnerId });
+        b.HasIndex(l => l.CreatedAt);
+        b.HasOne(l => l.Partner).WithMany(p => p.Links).HasForeignKey(l => l.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(l => l.Project).WithMany().HasForeignKey(l => l.ProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
+{
+    public void Configure(EntityTypeBuilder<Click> b)
+    {
+        b.ToTable("clicks");
+        b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.IpAddress).HasMaxLength(64);
+        b.Property(c => c.UserAgent).HasMaxLength(512);
+        b.Property(c => c.Referrer).HasMaxLength(ReferralLink.TargetUrlMaxLength);
+        b.Property(c => c.DiscardReason).HasMaxLength(64);
+        b.HasIndex(c => c.TrackingId).IsUnique();
+        b.HasIndex(c => new { c.PartnerId, c.CreatedAt });
+        b.HasIndex(c => new { c.LinkId, c.CreatedAt });
+        b.HasIndex(c => c.CreatedAt);
+        b.HasOne<ReferralLink>().WithMany().HasForeignKey(c => c.LinkId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Partner>().WithMany().HasForeignKey(c => c.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

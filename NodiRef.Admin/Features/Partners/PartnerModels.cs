@@ -1,0 +1,48 @@
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.Partners;
+
+public sealed record ProjectRef(int Id, string Name);
+
+/// <summary>A partner as the grid and the API show it.</summary>
+public sealed record PartnerRow(
+    int Id,
+    string Name,
+    string? ExternalId,
+    PartnerStatus Status,
+    ProjectRef? DefaultProject,
+    IReadOnlyList<ProjectRef> Projects,
+    int LinkCount,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    long Version);
+
+/// <summary>A partner with what decides whether it may be deleted.</summary>
+public sealed record PartnerDetails(PartnerRow Partner, long ClickCount)
+{
+    public bool WasUsed => ClickCount > 0;
+
+    public string? DeleteBlockedReason => WasUsed
+        ? $"This partner has {ClickCount:N0} recorded click(s); its history must be kept, so it can only be deactivated."
+        : null;
+}
+
+public sealed record PartnerQuery(
+    string? Search = null,
+    PartnerStatus? Status = null,
+    int? ProjectId = null,
+    string? ExternalId = null,
+    string? Name = null) : PageRequest;
+
+public sealed record CreatePartnerInput(
+    string? Name,
+    string? ExternalId = null,
+    PartnerStatus Status = PartnerStatus.Active,
+    int? ProjectId = null);
+
+public sealed record UpdatePartnerInput(
+    string? Name,
+    string? ExternalId,
+    PartnerStatus Status,
+    int? DefaultProjectId);

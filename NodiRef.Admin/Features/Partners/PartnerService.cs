@@ -1,0 +1,452 @@
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.Partners;
+
+/// <summary>The one way to read and change partners; used by the pages and the API alike.</summary>
+public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string Name = "name";
+        public const string ExternalId = "external_id";
+        public const string Status = "status";
+        public const string ProjectId = "project_id";
+        public const string DefaultProjectId = "default_project_id";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+    }
+
+    private const string ReadDenied = "You are not allowed to see partners.";
+    private const string EditDenied = "Only admins and operators can change partners.";
+
+    /// <summary>A page of partners: filtering, sorting and paging happen in SQL.</summary>
+    public async Task<Result<Page<PartnerRow>>> ListAsync(PartnerQuery query, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<Page<PartnerRow>>.Forbidden(ReadDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = Filter(db, query);
+        var total = await q.CountAsync(ct);
+        var desc = query.Sort?.Descending ?? query.Sort is null;
+        q = (query.Sort?.Field ?? Fields.CreatedAt) switch
+        {
+            Fields.Name => desc ? q.OrderByDescending(p => p.NameSearch).ThenByDescending(p => p.Id) : q.OrderBy(p => p.NameSearch).ThenBy(p => p.Id),
+            Fields.ExternalId => desc ? q.OrderByDescending(p => p.ExternalId).ThenByDescending(p => p.Id) : q.OrderBy(p => p.ExternalId).ThenBy(p => p.Id),
+            Fields.Status => desc ? q.OrderByDescending(p => p.Status).ThenByDescending(p => p.CreatedAt) : q.OrderBy(p => p.Status).ThenBy(p => p.CreatedAt),
+            Fields.DefaultProjectId => desc ? q.OrderByDescending(p => p.DefaultProject!.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.DefaultProject!.Name).ThenBy(p => p.Id),
+            Fields.UpdatedAt => desc ? q.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id),
+            _ => desc ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
+        };
+
+        var page = await q.Skip(query.Skip).Take(query.Take).ToListAsync(ct);
+        var rows = await ToRowsAsync(db, page, ct);
+        return Result<Page<PartnerRow>>.Ok(new Page<PartnerRow>(rows, total));
+    }
+
+    public async Task<Result<PartnerDetails>> GetAsync(int id, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<PartnerDetails>.Forbidden(ReadDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var partner = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstOrDefaultAsync(p => p.Id == id, ct);
+        return partner is null ? NotFound<PartnerDetails>(id) : Result<PartnerDetails>.Ok(await DetailsAsync(db, partner, ct));
+    }
+
+    /// <summary>Looks a partner up by the id the customer's own system uses.</summary>
+    public async Task<Result<PartnerDetails>> GetByExternalIdAsync(string externalId, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<PartnerDetails>.Forbidden(ReadDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = externalId.Trim();
+        var partner = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstOrDefaultAsync(p => p.ExternalId == key, ct);
+        return partner is null
+            ? Result<PartnerDetails>.NotFound($"No partner has external ID \"{key}\".")
+            : Result<PartnerDetails>.Ok(await DetailsAsync(db, partner, ct));
+    }
+
+    /// <summary>
+    /// Creates a partner; with a project, its first link (with a generated code) is created in the
+    /// same transaction. Nothing is saved unless everything is valid.
+    /// </summary>
+    public async Task<Result<PartnerDetails>> CreateAsync(CreatePartnerInput input, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<PartnerDetails>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var externalId = Normalize(input.ExternalId);
+        var v = new Validation()
+            .Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
+            .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
+            .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
+        await CheckExternalIdFreeAsync(db, v, externalId, null, ct);
+        await CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
+        if (!v.IsValid)
+        {
+            return v.ToResult<PartnerDetails>();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var name = input.Name!.Trim();
+        var partner = new Partner
+        {
+            Name = name,
+            NameSearch = Partner.ToSearchKey(name),
+            ExternalId = externalId,
+            Status = input.Status,
+            DefaultProjectId = input.ProjectId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Partners.Add(partner);
+        ReferralLink? link = null;
+        if (input.ProjectId is not null)
+        {
+            var code = ReferralCode.Generate();
+            link = new ReferralLink { Partner = partner, Code = code, CodeKey = ReferralCode.ToKey(code), ProjectId = input.ProjectId, CreatedAt = now, UpdatedAt = now };
+            db.ReferralLinks.Add(link);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Lost a race for the external id (a generated code clash is astronomically unlikely).
+            return ExternalIdTaken<PartnerDetails>(externalId ?? "", await OwnerOfExternalIdAsync(dbFactory, externalId, ct));
+        }
+
+        return await GetAsync(partner.Id, ct);
+    }
+
+    /// <summary>Edits a partner's details; <paramref name="version"/> is the version the editor read.</summary>
+    public async Task<Result<PartnerDetails>> UpdateAsync(int id, UpdatePartnerInput input, long version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<PartnerDetails>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (partner is null)
+        {
+            return NotFound<PartnerDetails>(id);
+        }
+
+        if (partner.Version != version)
+        {
+            return await StaleAsync(db, partner, ct);
+        }
+
+        var externalId = Normalize(input.ExternalId);
+        var v = new Validation()
+            .Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
+            .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
+            .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
+        await CheckExternalIdFreeAsync(db, v, externalId, id, ct);
+        if (input.DefaultProjectId != partner.DefaultProjectId)
+        {
+            await CheckProjectUsableAsync(db, v, input.DefaultProjectId, Fields.DefaultProjectId, ct);
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToResult<PartnerDetails>();
+        }
+
+        partner.Name = input.Name!.Trim();
+        partner.NameSearch = Partner.ToSearchKey(partner.Name);
+        partner.ExternalId = externalId;
+        partner.Status = input.Status;
+        partner.DefaultProjectId = input.DefaultProjectId;
+        return await SaveAsync(db, partner, ct);
+    }
+
+    /// <summary>Activates or deactivates a partner (the grid's status cell, the API's activate/deactivate).</summary>
+    public Task<Result<PartnerDetails>> SetStatusAsync(int id, PartnerStatus status, long? version, CancellationToken ct = default) =>
+        PatchAsync(id, version, async (db, partner, v) =>
+        {
+            v.Check(Enum.IsDefined(status), Fields.Status, "Status must be Active or Inactive.");
+            partner.Status = status;
+            await Task.CompletedTask;
+        }, ct);
+
+    /// <summary>Changes the project applied to the partner's future links.</summary>
+    public Task<Result<PartnerDetails>> SetDefaultProjectAsync(int id, int? projectId, long? version, CancellationToken ct = default) =>
+        PatchAsync(id, version, async (db, partner, v) =>
+        {
+            if (projectId != partner.DefaultProjectId)
+            {
+                await CheckProjectUsableAsync(db, v, projectId, Fields.DefaultProjectId, ct);
+            }
+
+            partner.DefaultProjectId = projectId;
+        }, ct);
+
+    /// <summary>Deletes a partner that was never used, with its links; a used partner can only be deactivated.</summary>
+    public async Task<Result<bool>> DeleteAsync(int id, long? version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<bool>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var partner = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (partner is null)
+        {
+            return NotFound<bool>(id);
+        }
+
+        if (version is not null && partner.Version != version)
+        {
+            return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
+        }
+
+        var details = await DetailsAsync(db, partner, ct);
+        if (details.WasUsed)
+        {
+            return Result<bool>.Conflict(details.DeleteBlockedReason!);
+        }
+
+        await db.ReferralLinks.Where(l => l.PartnerId == id).ExecuteDeleteAsync(ct);
+        var deleted = await db.Partners.Where(p => p.Id == id && p.Version == partner.Version).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
+        }
+
+        await tx.CommitAsync(ct);
+        return Result<bool>.Ok(true);
+    }
+
+    internal static IQueryable<Partner> Filter(AppDbContext db, PartnerQuery query)
+    {
+        var q = db.Partners.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            q = q.Where(p => p.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.ExternalId))
+        {
+            var externalId = query.ExternalId.Trim();
+            q = q.Where(p => p.ExternalId == externalId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Name))
+        {
+            var (from, to) = PrefixRange(Partner.ToSearchKey(query.Name));
+            q = q.Where(p => string.Compare(p.NameSearch, from) >= 0 && string.Compare(p.NameSearch, to) < 0);
+        }
+
+        if (query.ProjectId is { } projectId)
+        {
+            var members = db.Partners.Where(p => p.DefaultProjectId == projectId).Select(p => p.Id)
+                .Union(db.ReferralLinks.Where(l => l.ProjectId == projectId).Select(l => l.PartnerId));
+            q = q.Where(p => members.Contains(p.Id));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // Prefix ranges keep each branch on its index (name, external id, code), on any provider.
+            var term = query.Search.Trim();
+            var (nameFrom, nameTo) = PrefixRange(Partner.ToSearchKey(term));
+            var (extFrom, extTo) = PrefixRange(term);
+            var (codeFrom, codeTo) = PrefixRange(ReferralCode.ToKey(term));
+            var matches = db.Partners.Where(p => string.Compare(p.NameSearch, nameFrom) >= 0 && string.Compare(p.NameSearch, nameTo) < 0).Select(p => p.Id)
+                .Union(db.Partners.Where(p => string.Compare(p.ExternalId, extFrom) >= 0 && string.Compare(p.ExternalId, extTo) < 0).Select(p => p.Id))
+                .Union(db.ReferralLinks.Where(l => string.Compare(l.CodeKey, codeFrom) >= 0 && string.Compare(l.CodeKey, codeTo) < 0).Select(l => l.PartnerId));
+            q = q.Where(p => matches.Contains(p.Id));
+        }
+
+        return q;
+    }
+
+    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix + char.MaxValue);
+
+    private async Task<Result<PartnerDetails>> PatchAsync(int id, long? version, Func<AppDbContext, Partner, Validation, Task> change, CancellationToken ct)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<PartnerDetails>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (partner is null)
+        {
+            return NotFound<PartnerDetails>(id);
+        }
+
+        if (version is not null && partner.Version != version)
+        {
+            return await StaleAsync(db, partner, ct);
+        }
+
+        var v = new Validation();
+        await change(db, partner, v);
+        return v.IsValid ? await SaveAsync(db, partner, ct) : v.ToResult<PartnerDetails>();
+    }
+
+    private async Task<Result<PartnerDetails>> SaveAsync(AppDbContext db, Partner partner, CancellationToken ct)
+    {
+        if (db.Entry(partner).State == EntityState.Unchanged)
+        {
+            return Result<PartnerDetails>.Ok(await DetailsAsync(db, partner, ct));
+        }
+
+        partner.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var fresh = await db.Partners.AsNoTracking().FirstOrDefaultAsync(p => p.Id == partner.Id, ct);
+            return fresh is null ? NotFound<PartnerDetails>(partner.Id) : await StaleAsync(db, fresh, ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return ExternalIdTaken<PartnerDetails>(partner.ExternalId ?? "", await OwnerOfExternalIdAsync(dbFactory, partner.ExternalId, ct));
+        }
+
+        return await GetAsync(partner.Id, ct);
+    }
+
+    private static async Task<Result<PartnerDetails>> StaleAsync(AppDbContext db, Partner partner, CancellationToken ct)
+    {
+        var fresh = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstAsync(p => p.Id == partner.Id, ct);
+        return Result<PartnerDetails>.Conflict(
+            "This partner was changed by someone else in the meantime. The current values are shown; apply your change again.",
+            await DetailsAsync(db, fresh, ct));
+    }
+
+    private static async Task CheckExternalIdFreeAsync(AppDbContext db, Validation v, string? externalId, int? selfId, CancellationToken ct)
+    {
+        if (externalId is null || v.Errors.ContainsKey(Fields.ExternalId))
+        {
+            return;
+        }
+
+        var owner = await db.Partners.AsNoTracking()
+            .Where(p => p.ExternalId == externalId && p.Id != selfId)
+            .Select(p => new { p.Id, p.Name })
+            .FirstOrDefaultAsync(ct);
+        if (owner is not null)
+        {
+            v.Add(Fields.ExternalId, ExternalIdMessage(externalId, owner.Name, owner.Id));
+        }
+    }
+
+    /// <summary>A project may receive new partners and links only when it exists and is not archived.</summary>
+    internal static async Task CheckProjectUsableAsync(AppDbContext db, Validation v, int? projectId, string field, CancellationToken ct)
+    {
+        if (projectId is null)
+        {
+            return;
+        }
+
+        var project = await db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => new { p.Name, p.Status }).FirstOrDefaultAsync(ct);
+        if (project is null)
+        {
+            v.Add(field, $"Project {projectId} does not exist.");
+        }
+        else if (project.Status == ProjectStatus.Archived)
+        {
+            v.Add(field, $"Project \"{project.Name}\" is archived and accepts no new partners or links.");
+        }
+    }
+
+    private static async Task<(int Id, string Name)?> OwnerOfExternalIdAsync(IDbContextFactory<AppDbContext> factory, string? externalId, CancellationToken ct)
+    {
+        if (externalId is null)
+        {
+            return null;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var owner = await db.Partners.AsNoTracking().Where(p => p.ExternalId == externalId).Select(p => new { p.Id, p.Name }).FirstOrDefaultAsync(ct);
+        return owner is null ? null : (owner.Id, owner.Name);
+    }
+
+    private static string ExternalIdMessage(string externalId, string ownerName, int ownerId) =>
+        $"External ID \"{externalId}\" is already used by partner {ownerName} (#{ownerId}).";
+
+    private static Result<T> ExternalIdTaken<T>(string externalId, (int Id, string Name)? owner)
+    {
+        var message = owner is { } o ? ExternalIdMessage(externalId, o.Name, o.Id) : $"External ID \"{externalId}\" is already used.";
+        return Result<T>.Conflict(message, errors: new Dictionary<string, string> { [Fields.ExternalId] = message });
+    }
+
+    private static Result<T> NotFound<T>(int id) => Result<T>.NotFound($"Partner {id} does not exist.");
+
+    private static string? Normalize(string? externalId) =>
+        string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim();
+
+    private static async Task<PartnerDetails> DetailsAsync(AppDbContext db, Partner partner, CancellationToken ct)
+    {
+        var rows = await ToRowsAsync(db, [partner], ct);
+        var clicks = await db.Clicks.LongCountAsync(c => c.PartnerId == partner.Id, ct);
+        return new PartnerDetails(rows[0], clicks);
+    }
+
+    // Link counts and memberships for one page of partners, in two small indexed queries.
+    private static async Task<IReadOnlyList<PartnerRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Partner> partners, CancellationToken ct)
+    {
+        if (partners.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = partners.Select(p => p.Id).ToList();
+        var linkProjects = await db.ReferralLinks.AsNoTracking()
+            .Where(l => ids.Contains(l.PartnerId))
+            .GroupBy(l => new { l.PartnerId, l.ProjectId })
+            .Select(g => new { g.Key.PartnerId, g.Key.ProjectId, Count = g.Count() })
+            .ToListAsync(ct);
+        var projectIds = linkProjects.Where(x => x.ProjectId != null).Select(x => x.ProjectId!.Value)
+            .Concat(partners.Where(p => p.DefaultProjectId != null).Select(p => p.DefaultProjectId!.Value))
+            .Distinct()
+            .ToList();
+        var names = projectIds.Count == 0
+            ? new Dictionary<int, string>()
+            : await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+
+        return partners.Select(p =>
+        {
+            var mine = linkProjects.Where(x => x.PartnerId == p.Id).ToList();
+            var member = mine.Where(x => x.ProjectId != null).Select(x => x.ProjectId!.Value);
+            if (p.DefaultProjectId is { } d)
+            {
+                member = member.Append(d);
+            }
+
+            var projects = member.Distinct()
+                .Where(names.ContainsKey)
+                .Select(pid => new ProjectRef(pid, names[pid]))
+                .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            var defaultProject = p.DefaultProjectId is { } dp && names.TryGetValue(dp, out var dn) ? new ProjectRef(dp, dn) : null;
+            return new PartnerRow(p.Id, p.Name, p.ExternalId, p.Status, defaultProject, projects, mine.Sum(x => x.Count), p.CreatedAt, p.UpdatedAt, p.Version);
+        }).ToList();
+    }
+}

@@ -1,0 +1,234 @@
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.Projects;
+
+public sealed record ProjectRow(
+    int Id,
+    string Name,
+    string LandingUrl,
+    ProjectStatus Status,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    long Version);
+
+public sealed record ProjectInput(string? Name, string? LandingUrl);
+
+public sealed record ProjectQuery(ProjectStatus? Status = null, string? Search = null) : PageRequest;
+
+/// <summary>The one way to read and change projects.</summary>
+public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string Name = "name";
+        public const string LandingUrl = "landing_url";
+        public const string Status = "status";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+        public const string Version = "version";
+    }
+
+    /// <summary>A page of projects, filtered and sorted in SQL.</summary>
+    public async Task<Result<Page<ProjectRow>>> ListAsync(ProjectQuery query, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<Page<ProjectRow>>.Forbidden("You are not allowed to see projects.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Projects.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            q = q.Where(p => p.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim();
+            q = q.Where(p => p.Name.Contains(term));
+        }
+
+        var desc = query.Sort?.Descending ?? false;
+        IOrderedQueryable<Project> ordered = (query.Sort?.Field ?? Fields.Name) switch
+        {
+            Fields.CreatedAt => desc ? q.OrderByDescending(p => p.CreatedAt) : q.OrderBy(p => p.CreatedAt),
+            Fields.UpdatedAt => desc ? q.OrderByDescending(p => p.UpdatedAt) : q.OrderBy(p => p.UpdatedAt),
+            Fields.Status => desc ? q.OrderByDescending(p => p.Status) : q.OrderBy(p => p.Status),
+            _ => desc ? q.OrderByDescending(p => p.Name) : q.OrderBy(p => p.Name),
+        };
+
+        var total = await q.CountAsync(ct);
+        var items = await ordered.ThenBy(p => p.Id).Skip(query.Skip).Take(query.Take).Select(ToRow).ToListAsync(ct);
+        return Result<Page<ProjectRow>>.Ok(new Page<ProjectRow>(items, total));
+    }
+
+    /// <summary>Every project as (id, name), for selects; archived ones only when asked.</summary>
+    public async Task<IReadOnlyList<ProjectOption>> OptionsAsync(bool includeArchived = false, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Projects.AsNoTracking()
+            .Where(p => includeArchived || p.Status == ProjectStatus.Active)
+            .OrderBy(p => p.Name)
+            .Select(p => new ProjectOption(p.Id, p.Name, p.Status))
+            .ToListAsync(ct);
+    }
+
+    public async Task<Result<ProjectRow>> GetAsync(int id, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<ProjectRow>.Forbidden("You are not allowed to see projects.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Projects.AsNoTracking().Where(p => p.Id == id).Select(ToRow).FirstOrDefaultAsync(ct);
+        return row is null ? Result<ProjectRow>.NotFound($"Project {id} does not exist.") : Result<ProjectRow>.Ok(row);
+    }
+
+    public async Task<Result<ProjectRow>> CreateAsync(ProjectInput input, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<ProjectRow>.Forbidden("Only admins and operators can create projects.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var invalid = await ValidateAsync(db, input, null, ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var project = new Project
+        {
+            Name = input.Name!.Trim(),
+            LandingUrl = input.LandingUrl!.Trim(),
+            Status = ProjectStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Projects.Add(project);
+        return await SaveAsync(db, project, ct);
+    }
+
+    public async Task<Result<ProjectRow>> UpdateAsync(int id, ProjectInput input, long version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<ProjectRow>.Forbidden("Only admins and operators can edit projects.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (project is null)
+        {
+            return Result<ProjectRow>.NotFound($"Project {id} does not exist.");
+        }
+
+        if (project.Version != version)
+        {
+            return Stale(project);
+        }
+
+        var invalid = await ValidateAsync(db, input, id, ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        project.Name = input.Name!.Trim();
+        project.LandingUrl = input.LandingUrl!.Trim();
+        project.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        return await SaveAsync(db, project, ct);
+    }
+
+    /// <summary>Archive (no new links or events) or restore a project.</summary>
+    public async Task<Result<ProjectRow>> SetStatusAsync(int id, ProjectStatus status, long version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<ProjectRow>.Forbidden("Only admins and operators can archive or restore projects.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (project is null)
+        {
+            return Result<ProjectRow>.NotFound($"Project {id} does not exist.");
+        }
+
+        if (project.Version != version)
+        {
+            return Stale(project);
+        }
+
+        if (project.Status == status)
+        {
+            return Result<ProjectRow>.Ok(Map(project));
+        }
+
+        project.Status = status;
+        project.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        return await SaveAsync(db, project, ct);
+    }
+
+    private static async Task<Result<ProjectRow>?> ValidateAsync(AppDbContext db, ProjectInput input, int? id, CancellationToken ct)
+    {
+        var v = new Validation()
+            .Required(input.Name, Fields.Name, "Name", Project.NameMaxLength)
+            .Required(input.LandingUrl, Fields.LandingUrl, "Landing URL", ReferralLink.TargetUrlMaxLength);
+        if (!string.IsNullOrWhiteSpace(input.LandingUrl) && !WebUrl.IsValid(input.LandingUrl.Trim()))
+        {
+            v.Add(Fields.LandingUrl, "Landing URL must be an absolute http:// or https:// URL.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.Name))
+        {
+            var name = input.Name.Trim();
+            var clash = await db.Projects.AsNoTracking().AnyAsync(p => p.Name == name && p.Id != id, ct);
+            v.Check(!clash, Fields.Name, $"A project named \"{name}\" already exists.");
+        }
+
+        return v.IsValid ? null : v.ToResult<ProjectRow>();
+    }
+
+    private static async Task<Result<ProjectRow>> SaveAsync(AppDbContext db, Project project, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return Result<ProjectRow>.Ok(Map(project));
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var fresh = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == project.Id, ct);
+            return fresh is null ? Result<ProjectRow>.NotFound($"Project {project.Id} was deleted.") : Stale(fresh);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Result<ProjectRow>.Conflict(
+                $"A project named \"{project.Name}\" already exists.",
+                errors: new Dictionary<string, string> { [Fields.Name] = $"A project named \"{project.Name}\" already exists." });
+        }
+    }
+
+    private static Result<ProjectRow> Stale(Project current) =>
+        Result<ProjectRow>.Conflict("This project was changed by someone else in the meantime. The current values are shown; apply your change again.", Map(current));
+
+    private static ProjectRow Map(Project p) => new(p.Id, p.Name, p.LandingUrl, p.Status, p.CreatedAt, p.UpdatedAt, p.Version);
+
+    private static readonly System.Linq.Expressions.Expression<Func<Project, ProjectRow>> ToRow =
+        p => new ProjectRow(p.Id, p.Name, p.LandingUrl, p.Status, p.CreatedAt, p.UpdatedAt, p.Version);
+}
+
+public sealed record ProjectOption(int Id, string Name, ProjectStatus Status);

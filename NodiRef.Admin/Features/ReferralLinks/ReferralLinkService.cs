@@ -1,0 +1,377 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+
+namespace NodiRef.Admin.Features.ReferralLinks;
+
+/// <summary>The one way to read and change referral links.</summary>
+public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string Code = "code";
+        public const string PartnerId = "partner_id";
+        public const string ProjectId = "project_id";
+        public const string TargetUrl = "target_url";
+        public const string Metadata = "metadata";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+        public const string Partner = "partner";
+        public const string Project = "project";
+    }
+
+    private const string ReadDenied = "You are not allowed to see referral links.";
+    private const string EditDenied = "Only admins and operators can change referral links.";
+    private const string MoveDenied = "Only admins can change the project of an existing link.";
+    private const string StaleMessage = "This link was changed by someone else in the meantime. The current values are shown; apply your change again.";
+
+    /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
+    public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<Page<LinkRow>>.Forbidden(ReadDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.ReferralLinks.AsNoTracking();
+        if (query.PartnerId is { } partnerId)
+        {
+            q = q.Where(l => l.PartnerId == partnerId);
+        }
+
+        if (query.ProjectId is { } projectId)
+        {
+            q = q.Where(l => l.ProjectId == projectId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Code))
+        {
+            var key = ReferralCode.ToKey(query.Code.Trim());
+            q = q.Where(l => l.CodeKey == key);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var from = ReferralCode.ToKey(query.Search.Trim());
+            var to = from + char.MaxValue;
+            q = q.Where(l => string.Compare(l.CodeKey, from) >= 0 && string.Compare(l.CodeKey, to) < 0);
+        }
+
+        var total = await q.CountAsync(ct);
+        var desc = query.Sort?.Descending ?? query.Sort is null;
+        q = (query.Sort?.Field ?? Fields.CreatedAt) switch
+        {
+            Fields.Code => desc ? q.OrderByDescending(l => l.CodeKey) : q.OrderBy(l => l.CodeKey),
+            Fields.Project or Fields.ProjectId => desc ? q.OrderByDescending(l => l.Project!.Name).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Project!.Name).ThenBy(l => l.Id),
+            Fields.Partner or Fields.PartnerId => desc ? q.OrderByDescending(l => l.Partner!.NameSearch).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Partner!.NameSearch).ThenBy(l => l.Id),
+            Fields.TargetUrl => desc ? q.OrderByDescending(l => l.TargetUrl).ThenByDescending(l => l.Id) : q.OrderBy(l => l.TargetUrl).ThenBy(l => l.Id),
+            Fields.UpdatedAt => desc ? q.OrderByDescending(l => l.UpdatedAt).ThenByDescending(l => l.Id) : q.OrderBy(l => l.UpdatedAt).ThenBy(l => l.Id),
+            _ => desc ? q.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id) : q.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id),
+        };
+
+        var items = await q.Skip(query.Skip).Take(query.Take).Select(ToRow).ToListAsync(ct);
+        return Result<Page<LinkRow>>.Ok(new Page<LinkRow>(items, total));
+    }
+
+    public async Task<Result<LinkRow>> GetAsync(int id, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<LinkRow>.Forbidden(ReadDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.ReferralLinks.AsNoTracking().Where(l => l.Id == id).Select(ToRow).FirstOrDefaultAsync(ct);
+        return row is null ? NotFound(id) : Result<LinkRow>.Ok(row);
+    }
+
+    /// <summary>Adds a link to a partner: a generated or custom code, in the partner's default project unless told otherwise.</summary>
+    public async Task<Result<LinkRow>> CreateAsync(CreateLinkInput input, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<LinkRow>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var v = new Validation();
+        var partner = await db.Partners.AsNoTracking()
+            .Where(p => p.Id == input.PartnerId)
+            .Select(p => new { p.Id, p.DefaultProjectId })
+            .FirstOrDefaultAsync(ct);
+        if (partner is null)
+        {
+            v.Add(Fields.PartnerId, $"Partner {input.PartnerId} does not exist.");
+        }
+
+        var generated = string.IsNullOrWhiteSpace(input.Code);
+        var code = generated ? ReferralCode.Generate() : input.Code!.Trim();
+        if (!generated)
+        {
+            await CheckCodeAsync(db, v, code, ct);
+        }
+
+        var projectId = input.ProjectId ?? (input.UseDefaultProject ? partner?.DefaultProjectId : null);
+        await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
+        var targetUrl = CheckTargetUrl(v, input.TargetUrl);
+        var metadata = CheckMetadata(v, input.Metadata);
+        if (!v.IsValid)
+        {
+            return v.ToResult<LinkRow>();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = new ReferralLink
+        {
+            PartnerId = input.PartnerId,
+            Code = code,
+            CodeKey = ReferralCode.ToKey(code),
+            ProjectId = projectId,
+            TargetUrl = targetUrl,
+            Metadata = metadata,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.ReferralLinks.Add(link);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return CodeTaken(code);
+        }
+
+        return await GetAsync(link.Id, ct);
+    }
+
+    /// <summary>
+    /// Edits a link. Moving it to another project is for admins only and affects only future
+    /// attribution: past events keep the project they had.
+    /// </summary>
+    public async Task<Result<LinkRow>> UpdateAsync(int id, UpdateLinkInput input, long? version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<LinkRow>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.ReferralLinks.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (link is null)
+        {
+            return NotFound(id);
+        }
+
+        if (version is not null && link.Version != version)
+        {
+            return await StaleAsync(db, id, ct);
+        }
+
+        var v = new Validation();
+        if (input.ProjectId != link.ProjectId)
+        {
+            if (!await currentUser.IsAdminAsync())
+            {
+                return Result<LinkRow>.Forbidden(MoveDenied);
+            }
+
+            await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
+        }
+
+        var targetUrl = CheckTargetUrl(v, input.TargetUrl);
+        var metadata = CheckMetadata(v, input.Metadata);
+        if (!v.IsValid)
+        {
+            return v.ToResult<LinkRow>();
+        }
+
+        link.ProjectId = input.ProjectId;
+        link.TargetUrl = targetUrl;
+        link.Metadata = metadata;
+        return await SaveAsync(db, link, ct);
+    }
+
+    /// <summary>Moves a link to another project (admins only): the partner then belongs to that project too.</summary>
+    public async Task<Result<LinkRow>> ChangeProjectAsync(int id, int? projectId, long? version, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<LinkRow>.Forbidden(MoveDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.ReferralLinks.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (link is null)
+        {
+            return NotFound(id);
+        }
+
+        if (version is not null && link.Version != version)
+        {
+            return await StaleAsync(db, id, ct);
+        }
+
+        if (link.ProjectId == projectId)
+        {
+            return (await GetAsync(id, ct));
+        }
+
+        var v = new Validation();
+        await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
+        if (!v.IsValid)
+        {
+            return v.ToResult<LinkRow>();
+        }
+
+        link.ProjectId = projectId;
+        return await SaveAsync(db, link, ct);
+    }
+
+    /// <summary>Deletes a link that never recorded a click.</summary>
+    public async Task<Result<bool>> DeleteAsync(int id, long? version, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanEditAsync())
+        {
+            return Result<bool>.Forbidden(EditDenied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.ReferralLinks.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (link is null)
+        {
+            return Result<bool>.NotFound($"Referral link {id} does not exist.");
+        }
+
+        if (version is not null && link.Version != version)
+        {
+            return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
+        }
+
+        var clicks = await db.Clicks.LongCountAsync(c => c.LinkId == id, ct);
+        if (clicks > 0)
+        {
+            return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
+        }
+
+        await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
+        return Result<bool>.Ok(true);
+    }
+
+    private async Task<Result<LinkRow>> SaveAsync(AppDbContext db, ReferralLink link, CancellationToken ct)
+    {
+        if (db.Entry(link).State == EntityState.Unchanged)
+        {
+            return await GetAsync(link.Id, ct);
+        }
+
+        link.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await StaleAsync(db, link.Id, ct);
+        }
+
+        return await GetAsync(link.Id, ct);
+    }
+
+    private static async Task<Result<LinkRow>> StaleAsync(AppDbContext db, int id, CancellationToken ct)
+    {
+        var fresh = await db.ReferralLinks.AsNoTracking().Where(l => l.Id == id).Select(ToRow).FirstOrDefaultAsync(ct);
+        return fresh is null ? NotFound(id) : Result<LinkRow>.Conflict(StaleMessage, fresh);
+    }
+
+    private static async Task CheckCodeAsync(AppDbContext db, Validation v, string code, CancellationToken ct)
+    {
+        var error = ReferralCode.Validate(code);
+        if (error is not null)
+        {
+            v.Add(Fields.Code, error);
+            return;
+        }
+
+        var key = ReferralCode.ToKey(code);
+        var owner = await db.ReferralLinks.AsNoTracking().Where(l => l.CodeKey == key).Select(l => l.Code).FirstOrDefaultAsync(ct);
+        if (owner is not null)
+        {
+            v.Add(Fields.Code, CodeMessage(code, owner));
+        }
+    }
+
+    private static string CodeMessage(string code, string existing) =>
+        string.Equals(code, existing, StringComparison.Ordinal)
+            ? $"Code \"{code}\" is already used by another link."
+            : $"Code \"{code}\" is already used by another link (as \"{existing}\"; codes are unique regardless of case).";
+
+    private static Result<LinkRow> CodeTaken(string code)
+    {
+        var message = $"Code \"{code}\" is already used by another link.";
+        return Result<LinkRow>.Conflict(message, errors: new Dictionary<string, string> { [Fields.Code] = message });
+    }
+
+    private static string? CheckTargetUrl(Validation v, string? targetUrl)
+    {
+        if (string.IsNullOrWhiteSpace(targetUrl))
+        {
+            return null;
+        }
+
+        var trimmed = targetUrl.Trim();
+        v.Check(trimmed.Length <= ReferralLink.TargetUrlMaxLength, Fields.TargetUrl, $"Target URL must be at most {ReferralLink.TargetUrlMaxLength} characters.")
+         .Check(WebUrl.IsValid(trimmed), Fields.TargetUrl, "Target URL must be an absolute http:// or https:// URL.");
+        return trimmed;
+    }
+
+    private static string? CheckMetadata(Validation v, string? metadata)
+    {
+        if (string.IsNullOrWhiteSpace(metadata))
+        {
+            return null;
+        }
+
+        if (metadata.Length > ReferralLink.MetadataMaxLength)
+        {
+            v.Add(Fields.Metadata, $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(metadata);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                v.Add(Fields.Metadata, "Metadata must be a JSON object, e.g. {\"campaign\": \"spring\"}.");
+                return null;
+            }
+
+            return JsonSerializer.Serialize(doc.RootElement);
+        }
+        catch (JsonException)
+        {
+            v.Add(Fields.Metadata, "Metadata is not valid JSON.");
+            return null;
+        }
+    }
+
+    private static Result<LinkRow> NotFound(int id) => Result<LinkRow>.NotFound($"Referral link {id} does not exist.");
+
+    private static readonly System.Linq.Expressions.Expression<Func<ReferralLink, LinkRow>> ToRow = l => new LinkRow(
+        l.Id,
+        l.Code,
+        l.PartnerId,
+        l.Partner!.Name,
+        l.Partner.ExternalId,
+        l.ProjectId == null ? null : new ProjectRef(l.Project!.Id, l.Project.Name),
+        l.TargetUrl,
+        l.Metadata,
+        l.CreatedAt,
+        l.UpdatedAt,
+        l.Version);
+}

@@ -1,0 +1,229 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.Users;
+
+public sealed record UserRow(string Id, string Email, string DisplayName, string Role, bool IsDisabled, bool IsLockedOut, DateTime CreatedAt);
+
+public sealed record CreateUserInput(string? Email, string? DisplayName, string? Role, string? Password);
+
+/// <summary>
+/// Back-office accounts and their roles (admins only). Takes a fresh scope per operation, because
+/// UserManager is not safe to share across a long-lived circuit.
+/// </summary>
+public sealed class UserService(IServiceScopeFactory scopes, CurrentUser currentUser, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string Email = "email";
+        public const string DisplayName = "display_name";
+        public const string Role = "role";
+        public const string Password = "password";
+    }
+
+    private const string Denied = "Only admins can manage users.";
+
+    public async Task<Result<IReadOnlyList<UserRow>>> ListAsync(CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<IReadOnlyList<UserRow>>.Forbidden(Denied);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return Result<IReadOnlyList<UserRow>>.Ok(users.Select(u => new UserRow(
+            u.Id,
+            u.Email ?? u.UserName ?? "",
+            u.DisplayName,
+            roles.FirstOrDefault(r => r.UserId == u.Id)?.Name ?? "",
+            u.IsDisabled,
+            !u.IsDisabled && u.LockoutEnd > now,
+            u.CreatedAt)).ToList());
+    }
+
+    /// <summary>Creates an account with a first password the admin hands over (no mail server needed).</summary>
+    public async Task<Result<UserRow>> CreateAsync(CreateUserInput input, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<UserRow>.Forbidden(Denied);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var v = new Validation()
+            .Required(input.Email, Fields.Email, "Email", 256)
+            .Required(input.DisplayName, Fields.DisplayName, "Name", 100)
+            .Check(input.Role is not null && Roles.All.Contains(input.Role), Fields.Role, "Role must be Admin, Operator or Viewer.")
+            .Check(!string.IsNullOrEmpty(input.Password), Fields.Password, "Password is required.");
+        var email = input.Email?.Trim() ?? "";
+        if (v.IsValid && !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
+        {
+            v.Add(Fields.Email, "Email is not a valid address.");
+        }
+
+        if (v.IsValid && await users.FindByEmailAsync(email) is not null)
+        {
+            v.Add(Fields.Email, $"A user with email {email} already exists.");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToResult<UserRow>();
+        }
+
+        var user = NewUser(email, input.DisplayName!.Trim(), clock);
+        var created = await users.CreateAsync(user, input.Password!);
+        if (!created.Succeeded)
+        {
+            return Result<UserRow>.Invalid(IdentityErrors(created));
+        }
+
+        await users.AddToRoleAsync(user, input.Role!);
+        return Result<UserRow>.Ok(ToRow(user, input.Role!));
+    }
+
+    public async Task<Result<UserRow>> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<UserRow>.Forbidden(Denied);
+        }
+
+        if (!Roles.All.Contains(role))
+        {
+            return Result<UserRow>.Invalid(Fields.Role, "Role must be Admin, Operator or Viewer.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserRow>.NotFound($"User {userId} does not exist.");
+        }
+
+        var current = await users.GetRolesAsync(user);
+        if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastActiveAdminAsync(users, user))
+        {
+            return Result<UserRow>.Conflict("This is the last active admin; make someone else an admin first.");
+        }
+
+        await users.RemoveFromRolesAsync(user, current);
+        await users.AddToRoleAsync(user, role);
+        await users.UpdateSecurityStampAsync(user);
+        return Result<UserRow>.Ok(ToRow(user, role));
+    }
+
+    /// <summary>Disables (signs out everywhere and refuses sign-in) or re-enables an account.</summary>
+    public async Task<Result<UserRow>> SetDisabledAsync(string userId, bool disabled, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<UserRow>.Forbidden(Denied);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserRow>.NotFound($"User {userId} does not exist.");
+        }
+
+        var me = users.GetUserId(await currentUser.GetAsync());
+        if (disabled && me == user.Id)
+        {
+            return Result<UserRow>.Conflict("You cannot disable your own account.");
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        if (disabled && roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+        {
+            return Result<UserRow>.Conflict("This is the last active admin; it cannot be disabled.");
+        }
+
+        user.IsDisabled = disabled;
+        user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+        await users.UpdateAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        return Result<UserRow>.Ok(ToRow(user, roles.FirstOrDefault() ?? ""));
+    }
+
+    /// <summary>Sets a new password for a user who forgot theirs (the admin hands it over).</summary>
+    public async Task<Result<bool>> ResetPasswordAsync(string userId, string newPassword, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<bool>.Forbidden(Denied);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<bool>.NotFound($"User {userId} does not exist.");
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!reset.Succeeded)
+        {
+            return Result<bool>.Invalid(IdentityErrors(reset));
+        }
+
+        await users.SetLockoutEndDateAsync(user, user.IsDisabled ? DateTimeOffset.MaxValue : null);
+        await users.ResetAccessFailedCountAsync(user);
+        return Result<bool>.Ok(true);
+    }
+
+    internal static ApplicationUser NewUser(string email, string displayName, TimeProvider clock) => new()
+    {
+        UserName = email,
+        Email = email,
+        DisplayName = displayName,
+        // Self-hosted installs usually have no mail server: the admin vouches for the address.
+        EmailConfirmed = true,
+        CreatedAt = clock.GetUtcNow().UtcDateTime,
+    };
+
+    internal static Dictionary<string, string> IdentityErrors(IdentityResult result)
+    {
+        var errors = new Dictionary<string, string>();
+        foreach (var e in result.Errors)
+        {
+            var field = e.Code.Contains("Password", StringComparison.Ordinal) ? Fields.Password
+                : e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? Fields.Email
+                : "";
+            errors[field] = errors.TryGetValue(field, out var previous) ? previous + " " + e.Description : e.Description;
+        }
+
+        return errors;
+    }
+
+    private static async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
+    {
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        return admins.Count(a => !a.IsDisabled && a.Id != user.Id) == 0;
+    }
+
+    private static UserRow ToRow(ApplicationUser u, string role) =>
+        new(u.Id, u.Email ?? "", u.DisplayName, role, u.IsDisabled, false, u.CreatedAt);
+}
+
+public static class ClaimsPrincipalExtensions
+{
+    public static string DisplayName(this ClaimsPrincipal user) =>
+        user.FindFirstValue("display_name") ?? user.Identity?.Name ?? "";
+}

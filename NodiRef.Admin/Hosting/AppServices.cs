@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using NodiRef.Admin.Components.Account;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Projects;
+using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Seeding;
+using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Features.Users;
+
+namespace NodiRef.Admin.Hosting;
+
+public static class AppServices
+{
+    public static WebApplicationBuilder AddNodiRef(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var connectionString = DatabaseConfiguration.ResolveConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
+
+        // One context per service operation (Blazor circuits are long-lived and concurrent);
+        // the factory also registers a scoped context for Identity's stores.
+        services.AddDbContextFactory<AppDbContext>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<PartnerService>();
+        services.AddScoped<ReferralLinkService>();
+        services.AddScoped<UserService>();
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddTransient<DemoDataSeeder>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            config.SnackbarConfiguration.PreventDuplicates = false;
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Account/Login";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+        });
+        services.AddAuthorization();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                // Length over composition (NIST SP 800-63B): at least 12 characters, no forced character classes.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+                // No mail server on a typical self-hosted install: confirmation must not block sign-in.
+                options.SignIn.RequireConfirmedAccount = false;
+                options.SignIn.RequireConfirmedEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+        return builder;
+    }
+}

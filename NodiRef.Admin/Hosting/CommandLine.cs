@@ -1,0 +1,40 @@
+using System.CommandLine;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Seeding;
+
+namespace NodiRef.Admin.Hosting;
+
+/// <summary>Maintenance commands run with <c>dotnet run --project NodiRef.Admin -- &lt;command&gt;</c>.</summary>
+public static class CommandLine
+{
+    private static readonly string[] Commands = ["seed"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var partners = new Option<int>("--partners") { Description = "How many partners to add.", DefaultValueFactory = _ => 1000 };
+        var links = new Option<int>("--links") { Description = "How many referral links to add.", DefaultValueFactory = _ => 1500 };
+        var projects = new Option<int>("--projects") { Description = "How many projects to add.", DefaultValueFactory = _ => 12 };
+        var seed = new Command("seed", "Fill the database with realistic demo projects, partners and links.") { partners, links, projects };
+        seed.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(partners) < 0 || parse.GetValue(links) < 0 || parse.GetValue(projects) < 0)
+            {
+                await Console.Error.WriteLineAsync("Counts must be zero or more.");
+                return 2;
+            }
+
+            await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
+            await using var scope = app.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
+            var report = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
+                .SeedAsync(new SeedOptions(parse.GetValue(partners), parse.GetValue(links), parse.GetValue(projects)), ct);
+            Console.WriteLine($"Seeded {report.Projects:N0} projects, {report.Partners:N0} partners and {report.Links:N0} links in {report.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+
+        var root = new RootCommand("NodiRef.Admin maintenance commands.") { seed };
+        return await root.Parse(args).InvokeAsync();
+    }
+}
