@@ -45,6 +45,7 @@ public static class AppServices
         });
 
         services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(options =>
             {
