@@ -74,3 +74,15 @@ internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         b.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class PartnerProjectConfiguration : IEntityTypeConfiguration<PartnerProject>
+{
+    public void Configure(EntityTypeBuilder<PartnerProject> b)
+    {
+        b.ToTable("partner_projects");
+        b.HasKey(m => new { m.PartnerId, m.ProjectId });
+        b.HasIndex(m => new { m.ProjectId, m.PartnerId });
+        b.HasOne<Partner>().WithMany().HasForeignKey(m => m.PartnerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -331,6 +331,21 @@ namespace NodiRef.Admin.Data.Migrations
                     b.ToTable("partners", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.PartnerProject", b =>
+                {
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartnerId", "ProjectId");
+
+                    b.HasIndex("ProjectId", "PartnerId");
+
+                    b.ToTable("partner_projects", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.Project", b =>
                 {
                     b.Property<int>("Id")
@@ -503,6 +518,21 @@ namespace NodiRef.Admin.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("DefaultProject");
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.PartnerProject", b =>
+                {
+                    b.HasOne("NodiRef.Admin.Domain.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.ReferralLink", b =>

@@ -31,8 +31,19 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = Filter(db, query);
-        var total = await q.CountAsync(ct);
+        var onlyProjectFilter = query.ProjectId is not null
+            && query.Status is null
+            && string.IsNullOrWhiteSpace(query.Search)
+            && string.IsNullOrWhiteSpace(query.ExternalId)
+            && string.IsNullOrWhiteSpace(query.Name);
+        var total = onlyProjectFilter
+            ? await db.PartnerProjects.CountAsync(m => m.ProjectId == query.ProjectId, ct)
+            : await Filter(db, query, asSets: true).CountAsync(ct);
+
+        // Pick the plan by selectivity: many matches are found fastest by walking the sort index
+        // and probing each row; few matches by collecting them from their own indexes and sorting.
+        var walkSortIndex = total >= ScanThreshold && query.Skip < ScanThreshold;
+        var q = Filter(db, query, asSets: !walkSortIndex);
         var desc = query.Sort?.Descending ?? query.Sort is null;
         q = (query.Sort?.Field ?? Fields.CreatedAt) switch
         {
@@ -124,7 +135,10 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await PartnerMembership.RefreshAsync(db, partner.Id, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -227,6 +241,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             return Result<bool>.Conflict(details.DeleteBlockedReason!);
         }
 
+        await db.PartnerProjects.Where(m => m.PartnerId == id).ExecuteDeleteAsync(ct);
         await db.ReferralLinks.Where(l => l.PartnerId == id).ExecuteDeleteAsync(ct);
         var deleted = await db.Partners.Where(p => p.Id == id && p.Version == partner.Version).ExecuteDeleteAsync(ct);
         if (deleted == 0)
@@ -238,7 +253,13 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         return Result<bool>.Ok(true);
     }
 
-    internal static IQueryable<Partner> Filter(AppDbContext db, PartnerQuery query)
+    private const int ScanThreshold = 10_000;
+
+    /// <param name="asSets">
+    /// Express project and search filters as "id in (matches from their indexes)"; otherwise as
+    /// per-row probes, which suit a walk along the sort index.
+    /// </param>
+    internal static IQueryable<Partner> Filter(AppDbContext db, PartnerQuery query, bool asSets = true)
     {
         var q = db.Partners.AsNoTracking();
         if (query.Status is { } status)
@@ -260,9 +281,15 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         if (query.ProjectId is { } projectId)
         {
-            var members = db.Partners.Where(p => p.DefaultProjectId == projectId).Select(p => p.Id)
-                .Union(db.ReferralLinks.Where(l => l.ProjectId == projectId).Select(l => l.PartnerId));
-            q = q.Where(p => members.Contains(p.Id));
+            if (asSets)
+            {
+                var members = db.PartnerProjects.Where(m => m.ProjectId == projectId).Select(m => m.PartnerId);
+                q = q.Where(p => members.Contains(p.Id));
+            }
+            else
+            {
+                q = q.Where(p => db.PartnerProjects.Any(m => m.ProjectId == projectId && m.PartnerId == p.Id));
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -272,10 +299,19 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             var (nameFrom, nameTo) = PrefixRange(Partner.ToSearchKey(term));
             var (extFrom, extTo) = PrefixRange(term);
             var (codeFrom, codeTo) = PrefixRange(ReferralCode.ToKey(term));
-            var matches = db.Partners.Where(p => string.Compare(p.NameSearch, nameFrom) >= 0 && string.Compare(p.NameSearch, nameTo) < 0).Select(p => p.Id)
-                .Union(db.Partners.Where(p => string.Compare(p.ExternalId, extFrom) >= 0 && string.Compare(p.ExternalId, extTo) < 0).Select(p => p.Id))
-                .Union(db.ReferralLinks.Where(l => string.Compare(l.CodeKey, codeFrom) >= 0 && string.Compare(l.CodeKey, codeTo) < 0).Select(l => l.PartnerId));
-            q = q.Where(p => matches.Contains(p.Id));
+            if (asSets)
+            {
+                var matches = db.Partners.Where(p => string.Compare(p.NameSearch, nameFrom) >= 0 && string.Compare(p.NameSearch, nameTo) < 0).Select(p => p.Id)
+                    .Union(db.Partners.Where(p => string.Compare(p.ExternalId, extFrom) >= 0 && string.Compare(p.ExternalId, extTo) < 0).Select(p => p.Id))
+                    .Union(db.ReferralLinks.Where(l => string.Compare(l.CodeKey, codeFrom) >= 0 && string.Compare(l.CodeKey, codeTo) < 0).Select(l => l.PartnerId));
+                q = q.Where(p => matches.Contains(p.Id));
+            }
+            else
+            {
+                q = q.Where(p => (string.Compare(p.NameSearch, nameFrom) >= 0 && string.Compare(p.NameSearch, nameTo) < 0)
+                    || (string.Compare(p.ExternalId, extFrom) >= 0 && string.Compare(p.ExternalId, extTo) < 0)
+                    || db.ReferralLinks.Any(l => l.PartnerId == p.Id && string.Compare(l.CodeKey, codeFrom) >= 0 && string.Compare(l.CodeKey, codeTo) < 0));
+            }
         }
 
         return q;
@@ -317,7 +353,10 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         partner.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await PartnerMembership.RefreshAsync(db, partner.Id, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

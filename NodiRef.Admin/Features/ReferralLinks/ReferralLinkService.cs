@@ -139,7 +139,10 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         db.ReferralLinks.Add(link);
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -258,7 +261,15 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
         }
 
-        await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var deleted = await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
+        }
+
+        await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
+        await tx.CommitAsync(ct);
         return Result<bool>.Ok(true);
     }
 
@@ -272,7 +283,10 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         link.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

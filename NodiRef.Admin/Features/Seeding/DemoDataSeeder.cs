@@ -130,6 +130,19 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
             await linkWriter.WriteAsync([code, ReferralCode.ToKey(code), firstPartnerId + partnerIndex, projectId, target, metadata, created, created], ct);
         }
 
+        await using (var membership = connection.CreateCommand())
+        {
+            membership.Transaction = tx;
+            membership.CommandText = """
+                INSERT INTO partner_projects ("PartnerId", "ProjectId")
+                SELECT "PartnerId", "ProjectId" FROM referral_links WHERE "PartnerId" >= @first AND "ProjectId" IS NOT NULL
+                UNION
+                SELECT "Id", "DefaultProjectId" FROM partners WHERE "Id" >= @first AND "DefaultProjectId" IS NOT NULL
+                """;
+            Add(membership, "@first", firstPartnerId);
+            await membership.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
         if (db.Database.IsSqlite())
         {

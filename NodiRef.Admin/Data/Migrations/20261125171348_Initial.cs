@@ -204,6 +204,30 @@ namespace NodiRef.Admin.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "partner_projects",
+                columns: table => new
+                {
+                    PartnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProjectId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_partner_projects", x => new { x.PartnerId, x.ProjectId });
+                    table.ForeignKey(
+                        name: "FK_partner_projects_partners_PartnerId",
+                        column: x => x.PartnerId,
+                        principalTable: "partners",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_partner_projects_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "referral_links",
                 columns: table => new
                 {
@@ -340,6 +364,11 @@ namespace NodiRef.Admin.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_partner_projects_ProjectId_PartnerId",
+                table: "partner_projects",
+                columns: new[] { "ProjectId", "PartnerId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_partners_CreatedAt",
                 table: "partners",
                 column: "CreatedAt");
@@ -413,6 +442,9 @@ namespace NodiRef.Admin.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "clicks");
+
+            migrationBuilder.DropTable(
+                name: "partner_projects");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+
+// Partners grid server queries on a seeded database: median and p95 of each query shape.
+// Usage: dotnet run -c Release --project bench/NodiRef.Bench -- grid --db /path/to/seeded.db [--iterations 30]
+var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
+var iterations = int.Parse(Arg("--iterations") ?? "30", System.Globalization.CultureInfo.InvariantCulture);
+
+var services = new ServiceCollection();
+services.AddLogging();
+services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={db}"));
+services.AddSingleton(TimeProvider.System);
+services.AddScoped<CurrentUser>();
+services.AddScoped<PartnerService>();
+await using var provider = services.BuildServiceProvider();
+await using var scope = provider.CreateAsyncScope();
+scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System(Roles.Viewer));
+var partners = scope.ServiceProvider.GetRequiredService<PartnerService>();
+
+// Real values from the data set, so searches hit rows.
+var factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+await using (var ctx = await factory.CreateDbContextAsync())
+{
+    var total = await ctx.Partners.CountAsync();
+    var sample = await ctx.Partners.OrderBy(p => p.Id).Skip(total / 2).Select(p => new { p.ExternalId, p.Name }).FirstAsync(p => p.ExternalId != null);
+    var project = await ctx.Projects.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+    var namePrefix = sample.Name[..Math.Min(4, sample.Name.Length)];
+    Console.WriteLine($"partners: {total:N0}, links: {await ctx.ReferralLinks.CountAsync():N0}");
+    Console.WriteLine($"external id: {sample.ExternalId}, name prefix: \"{namePrefix}\", project: {project}");
+
+    var cases = new (string Name, PartnerQuery Query)[]
+    {
+        ("first page, sorted by created", new PartnerQuery()),
+        ("page 2,000 of 25 (offset 50,000)", new PartnerQuery() { PageIndex = 2000 }),
+        ("search by external id", new PartnerQuery(Search: sample.ExternalId)),
+        ($"search by name prefix \"{namePrefix}\"", new PartnerQuery(Search: namePrefix)),
+        ("search by a one-letter name prefix \"m\"", new PartnerQuery(Search: "m")),
+        ("filter by project", new PartnerQuery(ProjectId: project)),
+        ("filter by project, sorted by name", new PartnerQuery(ProjectId: project) { Sort = new SortSpec(PartnerService.Fields.Name, false) }),
+        ("last page (offset 999,975)", new PartnerQuery() { PageIndex = 39_999 }),
+        ("filter by status inactive", new PartnerQuery(Status: PartnerStatus.Inactive)),
+    };
+
+    Console.WriteLine();
+    Console.WriteLine($"| query | rows matched | median ms | p95 ms |");
+    Console.WriteLine($"|---|---:|---:|---:|");
+    foreach (var (name, query) in cases)
+    {
+        var q = query with { PageSize = 25 };
+        var first = await partners.ListAsync(q);
+        if (!first.Succeeded || first.Value!.Items.Count == 0)
+        {
+            throw new InvalidOperationException($"{name}: no rows ({first.Describe()})");
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < iterations; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await partners.ListAsync(q);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        Console.WriteLine($"| {name} | {first.Value.Total:N0} | {times[times.Count / 2]:F1} | {times[(int)(times.Count * 0.95)]:F1} |");
+    }
+}
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
