@@ -5,11 +5,20 @@ using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
+using NodiRef.Bench;
 
-// Partners grid server queries on a seeded database: median and p95 of each query shape.
-// Usage: dotnet run -c Release --project bench/NodiRef.Bench -- grid --db /path/to/seeded.db [--iterations 30]
-var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
+// Usage (see bench/README.md):
+//   grid --db <seeded.db> [--iterations 30]     partners grid server queries: median and p95 per query shape
+//   page --url <app url> --email E --password P [--iterations 10]
+//                                               time from navigation to the first grid row in Chromium
 var iterations = int.Parse(Arg("--iterations") ?? "30", System.Globalization.CultureInfo.InvariantCulture);
+if (args.FirstOrDefault() == "page")
+{
+    await PageLoad.RunAsync(Arg("--url") ?? "http://127.0.0.1:5080/", Arg("--email")!, Arg("--password")!, iterations);
+    return;
+}
+
+var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
 
 var services = new ServiceCollection();
 services.AddLogging();
