@@ -21,7 +21,7 @@ echo "== page in Chromium"
 port=5199
 password="bench-$(date +%s)-passphrase"
 NODIREF_ADMIN_EMAIL=bench@example.com NODIREF_ADMIN_PASSWORD="$password" ConnectionStrings__Default="Data Source=$db" \
-  ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet run -c Release --no-build --project NodiRef.Admin >"$work/app.log" 2>&1 &
+  dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1 &
 app=$!
 trap 'kill $app 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done

@@ -18,6 +18,10 @@ public static class AppServices
 {
     public static WebApplicationBuilder AddNodiRef(this WebApplicationBuilder builder)
     {
+        // Serve package assets (MudBlazor's CSS and JS) from the build output in every
+        // environment, not only Development; a published app has them in wwwroot anyway.
+        builder.WebHost.UseStaticWebAssets();
+
         var services = builder.Services;
         var connectionString = DatabaseConfiguration.ResolveConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
 
