@@ -22,10 +22,11 @@ namespace NodiRef.Admin.Tests.Support;
 /// </summary>
 public sealed class TestServices : IAsyncDisposable
 {
-    private TestServices(TestDatabase database, ServiceProvider provider, FakeTimeProvider clock, SaveCounter saves)
+    private TestServices(TestDatabase database, ServiceProvider provider, FakeTimeProvider clock, SaveCounter saves, SqlHook sqlHook)
     {
         Database = database;
         Saves = saves;
+        SqlHook = sqlHook;
         Provider = provider;
         Clock = clock;
         Scope = provider.CreateAsyncScope();
@@ -39,6 +40,9 @@ public sealed class TestServices : IAsyncDisposable
     /// <summary>How many times the services' contexts called SaveChanges.</summary>
     public SaveCounter Saves { get; }
 
+    /// <summary>Injects "someone else's" SQL between a service's commands.</summary>
+    public SqlHook SqlHook { get; }
+
     public CurrentUser CurrentUser => Get<CurrentUser>();
     public ProjectService Projects => Get<ProjectService>();
     public PartnerService Partners => Get<PartnerService>();
@@ -50,10 +54,11 @@ public sealed class TestServices : IAsyncDisposable
         var database = await TestDatabase.CreateAsync(ct);
         var clock = new FakeTimeProvider();
         var saves = new SaveCounter();
+        var sqlHook = new SqlHook();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection();
-        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(database.Connection).AddInterceptors(saves));
+        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(database.Connection).AddInterceptors(saves, sqlHook));
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(clock);
         services.AddScoped<CurrentUser>();
@@ -82,7 +87,7 @@ public sealed class TestServices : IAsyncDisposable
             .AddDefaultTokenProviders();
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        var app = new TestServices(database, provider, clock, saves);
+        var app = new TestServices(database, provider, clock, saves, sqlHook);
         await app.CreateRolesAsync();
         return app;
     }
