@@ -85,6 +85,8 @@ public sealed class TestServices : IAsyncDisposable
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();
+        // Hashing is not under test: a cheap hash keeps the user tests fast (the app's default is 100,000).
+        services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var app = new TestServices(database, provider, clock, saves, sqlHook);
