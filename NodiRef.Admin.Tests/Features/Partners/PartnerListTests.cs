@@ -143,13 +143,16 @@ public sealed class PartnerListTests : ServiceTest
     }
 
     [Fact]
-    public async Task Page_size_is_clamped_to_the_maximum()
+    public async Task Page_size_is_clamped_between_one_and_the_maximum()
     {
-        await GivenPartnersAsync("only");
+        await GivenPartnersAsync("first", "second", "third");
 
-        var page = Ok(await App.Partners.ListAsync(new PartnerQuery { PageSize = 0 }, Ct));
+        var tiny = Ok(await App.Partners.ListAsync(new PartnerQuery { PageSize = 0 }, Ct));
+        var negativePage = Ok(await App.Partners.ListAsync(new PartnerQuery { PageIndex = -3, PageSize = 2 }, Ct));
 
-        Assert.Single(page.Items);
+        Assert.Equal(["third"], tiny.Items.Select(p => p.Name));
+        Assert.Equal(3, tiny.Total);
+        Assert.Equal(["third", "second"], negativePage.Items.Select(p => p.Name));
         Assert.Equal(PageRequest.MaxPageSize, new PartnerQuery { PageSize = 100_000 }.Take);
     }
 
