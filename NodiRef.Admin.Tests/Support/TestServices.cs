@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Projects;
+using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Features.Users;
+
+namespace NodiRef.Admin.Tests.Support;
+
+/// <summary>
+/// The app's services wired as in <c>AppServices</c>, on a <see cref="TestDatabase"/>, with a fake
+/// clock. <see cref="Scope"/> plays the part of one circuit: its <see cref="CurrentUser"/> is the
+/// user the test acts as (anonymous until <see cref="ActAs"/> is called).
+/// </summary>
+public sealed class TestServices : IAsyncDisposable
+{
+    private TestServices(TestDatabase database, ServiceProvider provider, FakeTimeProvider clock, SaveCounter saves, SqlHook sqlHook)
+    {
+        Database = database;
+        Saves = saves;
+        SqlHook = sqlHook;
+        Provider = provider;
+        Clock = clock;
+        Scope = provider.CreateAsyncScope();
+    }
+
+    public TestDatabase Database { get; }
+    public ServiceProvider Provider { get; }
+    public FakeTimeProvider Clock { get; }
+    public AsyncServiceScope Scope { get; }
+
+    /// <summary>How many times the services' contexts called SaveChanges.</summary>
+    public SaveCounter Saves { get; }
+
+    /// <summary>Injects "someone else's" SQL between a service's commands.</summary>
+    public SqlHook SqlHook { get; }
+
+    public CurrentUser CurrentUser => Get<CurrentUser>();
+    public ProjectService Projects => Get<ProjectService>();
+    public PartnerService Partners => Get<PartnerService>();
+    public ReferralLinkService Links => Get<ReferralLinkService>();
+    public UserService Users => Get<UserService>();
+
+    public static async Task<TestServices> CreateAsync(CancellationToken ct = default)
+    {
+        var database = await TestDatabase.CreateAsync(ct);
+        var clock = new FakeTimeProvider();
+        var saves = new SaveCounter();
+        var sqlHook = new SqlHook();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection();
+        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(database.Connection).AddInterceptors(saves, sqlHook));
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(clock);
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<PartnerService>();
+        services.AddScoped<ReferralLinkService>();
+        services.AddScoped<UserService>();
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                // The same rules as AppServices.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                options.SignIn.RequireConfirmedEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders();
+        // Hashing is not under test: a cheap hash keeps the user tests fast (the app's default is 100,000).
+        services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        var app = new TestServices(database, provider, clock, saves, sqlHook);
+        await app.CreateRolesAsync();
+        return app;
+    }
+
+    public T Get<T>()
+        where T : notnull => Scope.ServiceProvider.GetRequiredService<T>();
+
+    /// <summary>From now on, the services see a signed-in user with this role.</summary>
+    public void ActAs(string role) => CurrentUser.Set(CurrentUser.System(role));
+
+    /// <summary>From now on, the services see nobody signed in.</summary>
+    public void ActAnonymously() => CurrentUser.Set(new ClaimsPrincipal(new ClaimsIdentity()));
+
+    /// <summary>A first-admin setup as the app registers it (a singleton over the root provider).</summary>
+    public FirstAdminSetup NewFirstAdminSetup() =>
+        new(Provider.GetRequiredService<IServiceScopeFactory>(), Clock, NullLogger<FirstAdminSetup>.Instance);
+
+    public ILogger<T> Logger<T>() => Provider.GetRequiredService<ILogger<T>>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Scope.DisposeAsync();
+        await Provider.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    // As DatabaseStartup.PrepareDatabaseAsync does.
+    private async Task CreateRolesAsync()
+    {
+        await using var scope = Provider.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            var created = await roles.CreateAsync(new IdentityRole(role));
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException($"Could not create role {role}.");
+            }
+        }
+    }
+}
