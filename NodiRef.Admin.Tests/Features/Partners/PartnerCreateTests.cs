@@ -112,14 +112,15 @@ public sealed class PartnerCreateTests : ServiceTest
     }
 
     [Fact]
-    public async Task With_a_project_one_link_with_a_generated_code_is_created_in_the_same_save()
+    public async Task With_a_project_one_link_with_a_generated_code_is_created_in_the_same_transaction()
     {
         var project = await GivenProjectAsync("Shop");
-        var savesBefore = App.Saves.Count;
+        var transactionsBefore = App.SqlHook.TransactionsStarted;
 
         var created = Ok(await App.Partners.CreateAsync(new CreatePartnerInput("Frank", ProjectId: project.Id), Ct)).Partner;
 
-        Assert.Equal(1, App.Saves.Count - savesBefore);
+        Assert.Equal(1, App.SqlHook.TransactionsStarted - transactionsBefore);
+        Assert.Equal([project.Id], created.Projects.Select(p => p.Id));
         var link = Assert.Single(await LinksOfAsync(created.Id));
         Assert.Equal(project.Id, link.ProjectId);
         Assert.Equal(10, link.Code.Length);

@@ -49,7 +49,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         {
             Fields.Name => desc ? q.OrderByDescending(p => p.NameSearch).ThenByDescending(p => p.Id) : q.OrderBy(p => p.NameSearch).ThenBy(p => p.Id),
             Fields.ExternalId => desc ? q.OrderByDescending(p => p.ExternalId).ThenByDescending(p => p.Id) : q.OrderBy(p => p.ExternalId).ThenBy(p => p.Id),
-            Fields.Status => desc ? q.OrderByDescending(p => p.Status).ThenByDescending(p => p.CreatedAt) : q.OrderBy(p => p.Status).ThenBy(p => p.CreatedAt),
+            Fields.Status => desc ? q.OrderByDescending(p => p.Status).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.Status).ThenBy(p => p.CreatedAt).ThenBy(p => p.Id),
             Fields.DefaultProjectId => desc ? q.OrderByDescending(p => p.DefaultProject!.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.DefaultProject!.Name).ThenBy(p => p.Id),
             Fields.UpdatedAt => desc ? q.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id),
             _ => desc ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
@@ -241,16 +241,24 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             return Result<bool>.Conflict(details.DeleteBlockedReason!);
         }
 
-        await db.PartnerProjects.Where(m => m.PartnerId == id).ExecuteDeleteAsync(ct);
-        await db.ReferralLinks.Where(l => l.PartnerId == id).ExecuteDeleteAsync(ct);
-        var deleted = await db.Partners.Where(p => p.Id == id && p.Version == partner.Version).ExecuteDeleteAsync(ct);
-        if (deleted == 0)
+        try
         {
-            return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
-        }
+            await db.PartnerProjects.Where(m => m.PartnerId == id).ExecuteDeleteAsync(ct);
+            await db.ReferralLinks.Where(l => l.PartnerId == id).ExecuteDeleteAsync(ct);
+            var deleted = await db.Partners.Where(p => p.Id == id && p.Version == partner.Version).ExecuteDeleteAsync(ct);
+            if (deleted == 0)
+            {
+                return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
+            }
 
-        await tx.CommitAsync(ct);
-        return Result<bool>.Ok(true);
+            await tx.CommitAsync(ct);
+            return Result<bool>.Ok(true);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            // A click arrived between the check and the delete.
+            return Result<bool>.Conflict("This partner has recorded clicks; its history must be kept, so it can only be deactivated.");
+        }
     }
 
     private const int ScanThreshold = 10_000;
@@ -317,7 +325,8 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         return q;
     }
 
-    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix + char.MaxValue);
+    // The upper bound is the highest code point (U+10FFFF), so text continuing with any character, emoji included, is in range.
+    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix + char.ConvertFromUtf32(0x10FFFF));
 
     private async Task<Result<PartnerDetails>> PatchAsync(int id, long? version, Func<AppDbContext, Partner, Validation, Task> change, CancellationToken ct)
     {

@@ -48,8 +48,8 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var term = query.Search.Trim();
-            q = q.Where(p => p.Name.Contains(term));
+            var term = query.Search.Trim().ToLowerInvariant();
+            q = q.Where(p => p.Name.ToLower().Contains(term));
         }
 
         var desc = query.Sort?.Descending ?? false;
@@ -170,6 +170,11 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         if (project.Version != version)
         {
             return Stale(project);
+        }
+
+        if (!Enum.IsDefined(status))
+        {
+            return Result<ProjectRow>.Invalid(Fields.Status, "Status must be Active or Archived.");
         }
 
         if (project.Status == status)

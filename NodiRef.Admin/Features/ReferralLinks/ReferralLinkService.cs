@@ -57,7 +57,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var from = ReferralCode.ToKey(query.Search.Trim());
-            var to = from + char.MaxValue;
+            var to = from + char.ConvertFromUtf32(0x10FFFF);
             q = q.Where(l => string.Compare(l.CodeKey, from) >= 0 && string.Compare(l.CodeKey, to) < 0);
         }
 
@@ -65,7 +65,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         var desc = query.Sort?.Descending ?? query.Sort is null;
         q = (query.Sort?.Field ?? Fields.CreatedAt) switch
         {
-            Fields.Code => desc ? q.OrderByDescending(l => l.CodeKey) : q.OrderBy(l => l.CodeKey),
+            Fields.Code => desc ? q.OrderByDescending(l => l.CodeKey).ThenByDescending(l => l.Id) : q.OrderBy(l => l.CodeKey).ThenBy(l => l.Id),
             Fields.Project or Fields.ProjectId => desc ? q.OrderByDescending(l => l.Project!.Name).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Project!.Name).ThenBy(l => l.Id),
             Fields.Partner or Fields.PartnerId => desc ? q.OrderByDescending(l => l.Partner!.NameSearch).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Partner!.NameSearch).ThenBy(l => l.Id),
             Fields.TargetUrl => desc ? q.OrderByDescending(l => l.TargetUrl).ThenByDescending(l => l.Id) : q.OrderBy(l => l.TargetUrl).ThenBy(l => l.Id),
@@ -261,16 +261,24 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var deleted = await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
-        if (deleted == 0)
+        try
         {
-            return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
-        }
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var deleted = await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
+            if (deleted == 0)
+            {
+                return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
+            }
 
-        await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
-        await tx.CommitAsync(ct);
-        return Result<bool>.Ok(true);
+            await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
+            await tx.CommitAsync(ct);
+            return Result<bool>.Ok(true);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            // A click arrived between the check and the delete.
+            return Result<bool>.Conflict($"Link {link.Code} has recorded clicks; its history must be kept, so it cannot be deleted.");
+        }
     }
 
     private async Task<Result<LinkRow>> SaveAsync(AppDbContext db, ReferralLink link, CancellationToken ct)
@@ -365,7 +373,14 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
                 return null;
             }
 
-            return JsonSerializer.Serialize(doc.RootElement);
+            var stored = JsonSerializer.Serialize(doc.RootElement, MetadataJson);
+            if (stored.Length > ReferralLink.MetadataMaxLength)
+            {
+                v.Add(Fields.Metadata, $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
+                return null;
+            }
+
+            return stored;
         }
         catch (JsonException)
         {
@@ -373,6 +388,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return null;
         }
     }
+
+    // Keep text as typed ("Zürich", not "Z\u00FCrich"); it is stored, never embedded in HTML unencoded.
+    private static readonly JsonSerializerOptions MetadataJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Result<LinkRow> NotFound(int id) => Result<LinkRow>.NotFound($"Referral link {id} does not exist.");
 

@@ -63,7 +63,7 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, TimeProvider cl
                 return Result<ApplicationUser>.Invalid(UserService.IdentityErrors(created));
             }
 
-            await users.AddToRoleAsync(user, Roles.Admin);
+            UserService.Require(await users.AddToRoleAsync(user, Roles.Admin), "make the first user an admin");
             _done = true;
             logger.LogInformation("Created the first administrator {Email}.", email);
             return Result<ApplicationUser>.Ok(user);

@@ -89,7 +89,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
             return Result<UserRow>.Invalid(IdentityErrors(created));
         }
 
-        await users.AddToRoleAsync(user, input.Role!);
+        Require(await users.AddToRoleAsync(user, input.Role!), "add the role");
         return Result<UserRow>.Ok(ToRow(user, input.Role!));
     }
 
@@ -119,9 +119,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
             return Result<UserRow>.Conflict("This is the last active admin; make someone else an admin first.");
         }
 
-        await users.RemoveFromRolesAsync(user, current);
-        await users.AddToRoleAsync(user, role);
-        await users.UpdateSecurityStampAsync(user);
+        Require(await users.RemoveFromRolesAsync(user, current), "remove the old role");
+        Require(await users.AddToRoleAsync(user, role), "add the role");
+        Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
         return Result<UserRow>.Ok(ToRow(user, role));
     }
 
@@ -155,8 +155,8 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
 
         user.IsDisabled = disabled;
         user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
-        await users.UpdateAsync(user);
-        await users.UpdateSecurityStampAsync(user);
+        Require(await users.UpdateAsync(user), "save the account");
+        Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
         return Result<UserRow>.Ok(ToRow(user, roles.FirstOrDefault() ?? ""));
     }
 
@@ -210,6 +210,15 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
         }
 
         return errors;
+    }
+
+    /// <summary>Identity failures here are not the user's input but a broken store: fail loudly.</summary>
+    internal static void Require(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
     }
 
     private static async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
