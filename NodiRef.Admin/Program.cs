@@ -1,6 +1,12 @@
 using NodiRef.Admin.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+if (CommandLine.IsCommand(args))
+{
+    // Commands print their result on standard output; logs go to standard error.
+    builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 builder.AddNodiRef();
 var app = builder.Build();
 

@@ -46,6 +46,14 @@ public abstract class ServiceTest : IAsyncLifetime
         return result.Errors[field];
     }
 
+    /// <summary>Asserts a Conflict result (a clash with stored data) with an error on <paramref name="field"/>, and returns that error.</summary>
+    protected static string ConflictOn<T>(Result<T> result, string field)
+    {
+        Assert.Equal(ResultStatus.Conflict, result.Status);
+        Assert.True(result.Errors.ContainsKey(field), $"Expected an error on '{field}' but got: {string.Join("; ", result.Errors.Select(e => e.Key + "=" + e.Value))}");
+        return result.Errors[field];
+    }
+
     protected async Task<int> CountAsync<TEntity>()
         where TEntity : class
     {

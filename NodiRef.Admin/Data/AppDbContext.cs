@@ -11,6 +11,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ReferralLink> ReferralLinks => Set<ReferralLink>();
     public DbSet<Click> Clicks => Set<Click>();
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is stored in UTC; say so when reading it back, so JSON carries the "Z".
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

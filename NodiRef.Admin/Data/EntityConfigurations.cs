@@ -86,3 +86,31 @@ internal sealed class PartnerProjectConfiguration : IEntityTypeConfiguration<Par
         b.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> b)
+    {
+        b.ToTable("api_tokens");
+        b.Property(t => t.Name).HasMaxLength(ApiToken.NameMaxLength).IsRequired();
+        b.Property(t => t.Role).HasMaxLength(16).IsRequired();
+        b.Property(t => t.Prefix).HasMaxLength(16).IsRequired();
+        b.Property(t => t.Hash).HasMaxLength(64).IsRequired();
+        b.Property(t => t.CreatedBy).HasMaxLength(256).IsRequired();
+        b.HasIndex(t => t.Hash).IsUnique();
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.ToTable("idempotency_records");
+        b.Property(r => r.Key).HasMaxLength(255).IsRequired();
+        b.Property(r => r.RequestHash).HasMaxLength(64).IsRequired();
+        b.Property(r => r.ContentType).HasMaxLength(100);
+        b.Property(r => r.Location).HasMaxLength(2048);
+        b.HasIndex(r => new { r.TokenId, r.Key }).IsUnique();
+        b.HasIndex(r => r.CreatedAt);
+    }
+}

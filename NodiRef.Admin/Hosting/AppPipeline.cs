@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using NodiRef.Admin.Api;
 using NodiRef.Admin.Components;
 using NodiRef.Admin.Components.Account;
 
@@ -8,13 +9,16 @@ public static class AppPipeline
 {
     public static WebApplication UseNodiRef(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
+        // API errors become problem details (IExceptionHandler); pages get the error page.
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseWhen(c => ApiRoutes.IsApi(c.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(c => !ApiRoutes.IsApi(c.Request.Path), web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UsePrivateApi();
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseIdempotency();
 
         // Liveness never touches the database; readiness checks it.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -23,6 +27,8 @@ public static class AppPipeline
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapPrivateApi();
+        app.MapApiDocumentation();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
+using NodiRef.Admin.Api;
 using NodiRef.Admin.Components.Account;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Features.Common;
@@ -89,6 +90,7 @@ public static class AppServices
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddDefaultTokenProviders();
 
+        services.AddPrivateApi();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Seeding;
 
@@ -7,7 +9,7 @@ namespace NodiRef.Admin.Hosting;
 /// <summary>Maintenance commands run with <c>dotnet run --project NodiRef.Admin -- &lt;command&gt;</c>.</summary>
 public static class CommandLine
 {
-    private static readonly string[] Commands = ["seed"];
+    private static readonly string[] Commands = ["seed", "create-token"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -34,7 +36,27 @@ public static class CommandLine
             return 0;
         });
 
-        var root = new RootCommand("NodiRef.Admin maintenance commands.") { seed };
+        var tokenName = new Option<string>("--name") { Description = "What the token is for, e.g. \"billing backend\".", Required = true };
+        var tokenRole = new Option<string>("--role") { Description = "Admin, Operator or Viewer.", DefaultValueFactory = _ => Roles.Admin };
+        var createToken = new Command("create-token", "Create an API token and print it (only the token, on standard output).") { tokenName, tokenRole };
+        createToken.SetAction(async (parse, ct) =>
+        {
+            await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
+            await using var scope = app.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
+            var result = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(parse.GetValue(tokenName), parse.GetValue(tokenRole), ct);
+            if (!result.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(result.Describe());
+                return 2;
+            }
+
+            await Console.Error.WriteLineAsync($"Created API token \"{result.Value!.Token.Name}\" ({result.Value.Token.Role}, {result.Value.Token.Prefix}). It is shown only now:");
+            Console.WriteLine(result.Value.Secret);
+            return 0;
+        });
+
+        var root = new RootCommand("NodiRef.Admin maintenance commands.") { seed, createToken };
         return await root.Parse(args).InvokeAsync();
     }
 }

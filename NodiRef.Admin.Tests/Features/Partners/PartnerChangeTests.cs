@@ -81,7 +81,7 @@ public sealed class PartnerChangeTests : ServiceTest
         var clash = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine", "taken", PartnerStatus.Active, null), partner.Version, Ct);
         var same = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine renamed", "mine", PartnerStatus.Active, null), partner.Version, Ct);
 
-        Assert.Contains("Owner", InvalidOn(clash, PartnerService.Fields.ExternalId));
+        Assert.Contains("Owner", ConflictOn(clash, PartnerService.Fields.ExternalId));
         Assert.Equal("Mine renamed", Ok(same).Partner.Name);
     }
 

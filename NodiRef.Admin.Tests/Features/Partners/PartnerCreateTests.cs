@@ -94,7 +94,7 @@ public sealed class PartnerCreateTests : ServiceTest
 
         var result = await App.Partners.CreateAsync(new CreatePartnerInput("Someone Else", " crm-42 "), Ct);
 
-        var error = InvalidOn(result, PartnerService.Fields.ExternalId);
+        var error = ConflictOn(result, PartnerService.Fields.ExternalId);
         Assert.Contains("Erin Owner", error);
         Assert.Contains($"#{owner.Id}", error);
         Assert.Equal(1, await CountAsync<Partner>());

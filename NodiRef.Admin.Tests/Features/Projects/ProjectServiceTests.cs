@@ -56,7 +56,7 @@ public sealed class ProjectServiceTests : ServiceTest
 
         var result = await App.Projects.CreateAsync(new ProjectInput(" Shop ", Landing), Ct);
 
-        Assert.Contains("Shop", InvalidOn(result, ProjectService.Fields.Name));
+        Assert.Contains("Shop", ConflictOn(result, ProjectService.Fields.Name));
         Assert.Equal(1, await CountAsync<Project>());
     }
 
@@ -108,7 +108,7 @@ public sealed class ProjectServiceTests : ServiceTest
 
         var result = await App.Projects.UpdateAsync(project.Id, new ProjectInput("Taken", Landing), project.Version, Ct);
 
-        InvalidOn(result, ProjectService.Fields.Name);
+        ConflictOn(result, ProjectService.Fields.Name);
         Assert.Equal("Mine", Ok(await App.Projects.GetAsync(project.Id, Ct)).Name);
     }
 

@@ -70,7 +70,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.CreateAsync(new CreateLinkInput(second.Id, attempt), Ct);
 
-        Assert.Contains($"\"{existing}\"", InvalidOn(result, CodeField));
+        Assert.Contains($"\"{existing}\"", ConflictOn(result, CodeField));
         Assert.Equal(1, await CountAsync<ReferralLink>());
     }
 

@@ -4,6 +4,7 @@ namespace NodiRef.Admin.Features.Common;
 public sealed class Validation
 {
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _conflicts = new(StringComparer.Ordinal);
 
     public bool IsValid => _errors.Count == 0;
     public IReadOnlyDictionary<string, string> Errors => _errors;
@@ -15,6 +16,17 @@ public sealed class Validation
     }
 
     public Validation Check(bool ok, string field, string message) => ok ? this : Add(field, message);
+
+    /// <summary>A value that is well formed but clashes with stored data (a duplicate external id or code).</summary>
+    public Validation Conflict(string field, string message)
+    {
+        if (_errors.TryAdd(field, message))
+        {
+            _conflicts.Add(field);
+        }
+
+        return this;
+    }
 
     public Validation Required(string? value, string field, string label, int maxLength)
     {
@@ -31,5 +43,9 @@ public sealed class Validation
             ? this
             : Check(value.Trim().Length <= maxLength, field, $"{label} must be at most {maxLength} characters.");
 
-    public Result<T> ToResult<T>() => Result<T>.Invalid(_errors);
+    /// <summary>Invalid (400) when any field is malformed; Conflict (409) when the only problems are clashes.</summary>
+    public Result<T> ToResult<T>() =>
+        _conflicts.Count == _errors.Count && _errors.Count > 0
+            ? Result<T>.Conflict(_errors.Values.First(), errors: _errors)
+            : Result<T>.Invalid(_errors);
 }

@@ -401,7 +401,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             .FirstOrDefaultAsync(ct);
         if (owner is not null)
         {
-            v.Add(Fields.ExternalId, ExternalIdMessage(externalId, owner.Name, owner.Id));
+            v.Conflict(Fields.ExternalId, ExternalIdMessage(externalId, owner.Name, owner.Id));
         }
     }
 

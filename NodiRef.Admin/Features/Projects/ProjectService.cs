@@ -200,8 +200,10 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         if (!string.IsNullOrWhiteSpace(input.Name))
         {
             var name = input.Name.Trim();
-            var clash = await db.Projects.AsNoTracking().AnyAsync(p => p.Name == name && p.Id != id, ct);
-            v.Check(!clash, Fields.Name, $"A project named \"{name}\" already exists.");
+            if (await db.Projects.AsNoTracking().AnyAsync(p => p.Name == name && p.Id != id, ct))
+            {
+                v.Conflict(Fields.Name, $"A project named \"{name}\" already exists.");
+            }
         }
 
         return v.IsValid ? null : v.ToResult<ProjectRow>();

@@ -77,6 +77,28 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         return Result<Page<LinkRow>>.Ok(new Page<LinkRow>(items, total));
     }
 
+    /// <summary>Every link of the given partners (at most 100 partners), for embedding in API answers.</summary>
+    public async Task<Result<IReadOnlyList<LinkRow>>> ListOfPartnersAsync(IReadOnlyCollection<int> partnerIds, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<IReadOnlyList<LinkRow>>.Forbidden(ReadDenied);
+        }
+
+        if (partnerIds.Count > 100)
+        {
+            return Result<IReadOnlyList<LinkRow>>.Invalid(Fields.PartnerId, "At most 100 partners at a time.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ReferralLinks.AsNoTracking()
+            .Where(l => partnerIds.Contains(l.PartnerId))
+            .OrderBy(l => l.PartnerId).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id)
+            .Select(ToRow)
+            .ToListAsync(ct);
+        return Result<IReadOnlyList<LinkRow>>.Ok(rows);
+    }
+
     public async Task<Result<LinkRow>> GetAsync(int id, CancellationToken ct = default)
     {
         if (!await currentUser.CanReadAsync())
@@ -323,7 +345,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         var owner = await db.ReferralLinks.AsNoTracking().Where(l => l.CodeKey == key).Select(l => l.Code).FirstOrDefaultAsync(ct);
         if (owner is not null)
         {
-            v.Add(Fields.Code, CodeMessage(code, owner));
+            v.Conflict(Fields.Code, CodeMessage(code, owner));
         }
     }
 

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace NodiRef.Admin.Api;
+
+/// <summary>
+/// Turns request failures on API routes into problem details: malformed or mistyped JSON is a 400
+/// that says where, an oversized body a 413, anything unexpected a 500 without internals.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        // The middleware has already pointed Request.Path at the error page; the feature keeps the original.
+        var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path;
+        if (!ApiRoutes.IsApi(path))
+        {
+            return false;
+        }
+
+        var problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Payload too large",
+                Detail = $"The request body is larger than {ApiRoutes.MaxBodyBytes / 1024} KB.",
+            },
+            BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "Bad request",
+                Detail = bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("content type", StringComparison.OrdinalIgnoreCase)
+                    ? "The request body must be JSON with \"Content-Type: application/json\"."
+                    : bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) || bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase)
+                        ? "The request body is missing: send a JSON object."
+                        : "The request could not be read.",
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}.", http.Request.Method, http.Request.Path);
+            problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Server error", Detail = "The request failed on the server. It was logged." };
+        }
+
+        problem.Instance = path;
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails BadJson(JsonException json)
+    {
+        var field = FieldOf(json.Path);
+        var wrongValue = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+        var detail = wrongValue && field is not null
+            ? $"The value of \"{field}\" has the wrong type or is not one of the accepted values."
+            : wrongValue
+                ? "The request body must be a JSON object."
+                : $"The request body is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}).";
+        var problem = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Malformed request body", Detail = detail };
+        if (field is not null && wrongValue)
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+        }
+
+        return problem;
+    }
+
+    // "$.payload.name" -> "payload.name"; "$" -> null.
+    private static string? FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$', '.');
+}

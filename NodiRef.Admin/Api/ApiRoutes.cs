@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using NodiRef.Admin.Features.ApiTokens;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Projects;
+using NodiRef.Admin.Features.ReferralLinks;
+
+namespace NodiRef.Admin.Api;
+
+/// <summary>The private REST API under <c>/api</c>: bearer tokens only, JSON in snake_case, problem details for errors.</summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "/api";
+    public const string Policy = "Api";
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static bool IsApi(PathString path) => path.StartsWithSegments(Prefix);
+
+    public static IServiceCollection AddPrivateApi(this IServiceCollection services)
+    {
+        services.AddScoped<ApiTokenService>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["success"] = false;
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddApiDocumentation();
+        return services;
+    }
+
+    /// <summary>Middleware of API requests: body size limit, then idempotent replays (after authorization).</summary>
+    public static WebApplication UsePrivateApi(this WebApplication app)
+    {
+        app.UseWhen(c => IsApi(c.Request.Path), api =>
+        {
+            api.Use(async (http, next) =>
+            {
+                if (http.Request.ContentLength > MaxBodyBytes)
+                {
+                    await ApiResponses.Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than {MaxBodyBytes / 1024} KB.").ExecuteAsync(http);
+                    return;
+                }
+
+                await next(http);
+            });
+        });
+        return app;
+    }
+
+    public static WebApplication UseIdempotency(this WebApplication app)
+    {
+        app.UseWhen(c => IsApi(c.Request.Path), api => api.UseMiddleware<IdempotencyMiddleware>());
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapPrivateApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(Prefix)
+            .RequireAuthorization(Policy)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes))
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // The services check permissions against whoever this token acts as.
+                context.HttpContext.RequestServices.GetRequiredService<CurrentUser>().Set(context.HttpContext.User);
+                return await next(context);
+            })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        api.MapProjectEndpoints();
+        api.MapPartnerEndpoints();
+        api.MapReferralLinkEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Api;
+
+/// <summary>What a list route accepts: its filter, sort and include fields.</summary>
+public sealed record ListSpec(string[] Filters, string[] Sorts, string[] Includes);
+
+/// <summary>
+/// A list request in the original API's conventions: <c>filter[field]=value</c>,
+/// <c>page[number]</c>/<c>page[size]</c> or <c>page</c>/<c>item_per_page</c>, <c>sort=field</c> or
+/// <c>sort=-field</c>, <c>include=a,b</c>. Unknown names are errors, never silently ignored.
+/// </summary>
+public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<string, string> Filters, SortSpec? Sort, IReadOnlySet<string> Includes)
+{
+    public const int DefaultPageSize = 10;
+    public const int MaxPageSize = 100;
+
+    public string? Filter(string name) => Filters.GetValueOrDefault(name);
+
+    public bool Has(string include) => Includes.Contains(include);
+
+    public T Apply<T>(T request)
+        where T : PageRequest => request with { PageIndex = Page - 1, PageSize = PageSize, Sort = Sort };
+
+    /// <summary>Parses the query string; errors name the offending parameter.</summary>
+    public static Result<ListQuery> Parse(IQueryCollection query, ListSpec spec)
+    {
+        var errors = new Validation();
+        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        int? page = null;
+        int? size = null;
+        SortSpec? sort = null;
+        var includes = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var (key, values) in query)
+        {
+            var value = values.ToString();
+            if (key.StartsWith("filter[", StringComparison.Ordinal) && key.EndsWith(']'))
+            {
+                var field = key["filter[".Length..^1];
+                if (!spec.Filters.Contains(field))
+                {
+                    errors.Add(key, $"Unknown filter \"{field}\". Filters: {List(spec.Filters)}.");
+                }
+                else
+                {
+                    filters[field] = value;
+                }
+
+                continue;
+            }
+
+            switch (key)
+            {
+                case "page[number]" or "page":
+                    page = ParsePositive(errors, key, value, int.MaxValue);
+                    break;
+                case "page[size]" or "item_per_page":
+                    size = ParsePositive(errors, key, value, MaxPageSize);
+                    break;
+                case "sort":
+                    sort = ParseSort(errors, value, spec.Sorts);
+                    break;
+                case "include":
+                    foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (spec.Includes.Contains(part))
+                        {
+                            includes.Add(part);
+                        }
+                        else
+                        {
+                            errors.Add("include", spec.Includes.Length == 0
+                                ? $"Unknown include \"{part}\": this resource has no relations to include."
+                                : $"Unknown include \"{part}\". Includes: {List(spec.Includes)}.");
+                        }
+                    }
+
+                    break;
+                default:
+                    errors.Add(key, $"Unknown query parameter \"{key}\". Use filter[field], page[number], page[size], page, item_per_page, sort and include.");
+                    break;
+            }
+        }
+
+        return errors.IsValid
+            ? Result<ListQuery>.Ok(new ListQuery(page ?? 1, size ?? DefaultPageSize, filters, sort, includes))
+            : errors.ToResult<ListQuery>();
+    }
+
+    private static int? ParsePositive(Validation errors, string key, string value, int max)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max)
+        {
+            return n;
+        }
+
+        errors.Add(key, max == int.MaxValue ? $"{key} must be a whole number from 1." : $"{key} must be a whole number from 1 to {max}.");
+        return null;
+    }
+
+    private static SortSpec? ParseSort(Validation errors, string value, string[] allowed)
+    {
+        var field = value.Trim();
+        var descending = field.StartsWith('-');
+        if (descending)
+        {
+            field = field[1..];
+        }
+
+        if (field.Contains(','))
+        {
+            errors.Add("sort", "Sort by one field: sort=field or sort=-field.");
+            return null;
+        }
+
+        if (!allowed.Contains(field))
+        {
+            errors.Add("sort", $"Unknown sort field \"{field}\". Sort fields: {List(allowed)}.");
+            return null;
+        }
+
+        return new SortSpec(field, descending);
+    }
+
+    private static string List(string[] names) => string.Join(", ", names);
+}

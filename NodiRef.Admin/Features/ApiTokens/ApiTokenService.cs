@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.ApiTokens;
+
+public sealed record ApiTokenRow(int Id, string Name, string Role, string Prefix, DateTime CreatedAt, string CreatedBy, DateTime? LastUsedAt, DateTime? RevokedAt)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>A new token with its secret, which is shown once and never stored.</summary>
+public sealed record CreatedApiToken(ApiTokenRow Token, string Secret);
+
+/// <summary>The API tokens: created and revoked by admins, checked on every API request.</summary>
+public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string Name = "name";
+        public const string Role = "role";
+    }
+
+    private const string TokenStart = "nr_";
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private const int PrefixLength = 8;
+    private const int SecretLength = 40;
+    private const string Denied = "Only admins can manage API tokens.";
+
+    // Last-used times are written at most this often per token, so busy clients do not turn every read into a write.
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<Result<IReadOnlyList<ApiTokenRow>>> ListAsync(CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<IReadOnlyList<ApiTokenRow>>.Forbidden(Denied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ApiTokens.AsNoTracking()
+            .OrderBy(t => t.RevokedAt != null).ThenByDescending(t => t.CreatedAt)
+            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt))
+            .ToListAsync(ct);
+        return Result<IReadOnlyList<ApiTokenRow>>.Ok(rows);
+    }
+
+    /// <summary>Creates a token acting with <paramref name="role"/>; the secret is in the result only.</summary>
+    public async Task<Result<CreatedApiToken>> CreateAsync(string? name, string? role, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<CreatedApiToken>.Forbidden(Denied);
+        }
+
+        var v = new Validation()
+            .Required(name, Fields.Name, "Name", ApiToken.NameMaxLength)
+            .Check(role is not null && Roles.All.Contains(role), Fields.Role, "Role must be Admin, Operator or Viewer.");
+        if (!v.IsValid)
+        {
+            return v.ToResult<CreatedApiToken>();
+        }
+
+        var prefix = TokenStart + RandomNumberGenerator.GetString(Base62, PrefixLength);
+        var secret = prefix + "_" + RandomNumberGenerator.GetString(Base62, SecretLength);
+        var creator = await currentUser.GetAsync();
+        var token = new ApiToken
+        {
+            Name = name!.Trim(),
+            Role = role!,
+            Prefix = prefix,
+            Hash = HashOf(secret),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedBy = creator.Identity?.Name ?? "unknown",
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return Result<CreatedApiToken>.Ok(new CreatedApiToken(ToRow(token), secret));
+    }
+
+    /// <summary>Revokes a token; the next request with it is refused.</summary>
+    public async Task<Result<ApiTokenRow>> RevokeAsync(int id, CancellationToken ct = default)
+    {
+        if (!await currentUser.IsAdminAsync())
+        {
+            return Result<ApiTokenRow>.Forbidden(Denied);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (token is null)
+        {
+            return Result<ApiTokenRow>.NotFound($"API token {id} does not exist.");
+        }
+
+        token.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return Result<ApiTokenRow>.Ok(ToRow(token));
+    }
+
+    /// <summary>The live token a request presents, or null when it is unknown or revoked.</summary>
+    public async Task<ApiTokenRow?> AuthenticateAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(TokenStart, StringComparison.Ordinal) || presented.Length > 128)
+        {
+            return null;
+        }
+
+        var hash = HashOf(presented);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, ct);
+        if (token is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
+        {
+            var staleBefore = now - LastUsedResolution;
+            await db.ApiTokens
+                .Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt < staleBefore))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+        }
+
+        return ToRow(token);
+    }
+
+    private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static ApiTokenRow ToRow(ApiToken t) => new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt);
+}

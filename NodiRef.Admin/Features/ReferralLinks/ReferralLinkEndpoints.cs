@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodiRef.Admin.Api;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+
+namespace NodiRef.Admin.Features.ReferralLinks;
+
+public sealed record LinkPartnerDto(int Id, string Name, string? ExternalId);
+
+public sealed record LinkDto(
+    int Id,
+    string Code,
+    int PartnerId,
+    int? ProjectId,
+    string? TargetUrl,
+    JsonElement? Metadata,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    long Version)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LinkPartnerDto? Partner { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ProjectRef? Project { get; init; }
+
+    public static LinkDto From(LinkRow l, ListQuery? includes = null) =>
+        new(l.Id, l.Code, l.PartnerId, l.Project?.Id, l.TargetUrl, ParseMetadata(l.Metadata), l.CreatedAt, l.UpdatedAt, l.Version)
+        {
+            Partner = includes?.Has("partner") == true ? new LinkPartnerDto(l.PartnerId, l.PartnerName, l.PartnerExternalId) : null,
+            Project = includes?.Has("project") == true ? l.Project : null,
+        };
+
+    private static JsonElement? ParseMetadata(string? metadata)
+    {
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(metadata);
+        return doc.RootElement.Clone();
+    }
+}
+
+public sealed record CreateLinkRequest(int? PartnerId, string? Code, Optional<int?> ProjectId, string? TargetUrl, JsonElement? Metadata);
+
+public sealed record UpdateLinkRequest(Optional<int?> ProjectId, Optional<string?> TargetUrl, Optional<JsonElement?> Metadata, long? Version);
+
+/// <summary>REST mapping of referral links: <c>/api/referral-links</c>.</summary>
+public static class ReferralLinkEndpoints
+{
+    public static readonly ListSpec Spec = new(
+        Filters: ["partner_id", "project_id", "code"],
+        Sorts: ["code", "created_at", "updated_at", "partner", "project", "target_url"],
+        Includes: ["partner", "project"]);
+
+    public static void MapReferralLinkEndpoints(this RouteGroupBuilder api)
+    {
+        var links = api.MapGroup("/referral-links").WithTags("Referral links");
+        links.MapGet("/", ListAsync).WithName("ListReferralLinks").WithSummary("List referral links")
+            .WithListQuery(Spec).Produces<ApiList<LinkDto>>().ProducesValidationProblem();
+        links.MapGet("/{id:int}", GetAsync).WithName("GetReferralLink").WithSummary("Get a referral link")
+            .Produces<ApiOne<LinkDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+        links.MapPost("/", CreateAsync).WithName("CreateReferralLink")
+            .WithSummary("Create a link: without a code one is generated; without project_id the partner's default project applies")
+            .WithIdempotencyKey().Produces<ApiOne<LinkDto>>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        links.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateReferralLink")
+            .WithSummary("Change a link's target URL, metadata or (admin tokens only) project; past events keep their project")
+            .WithIdempotencyKey().Produces<ApiOne<LinkDto>>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        links.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteReferralLink").WithSummary("Delete a link that never recorded a click")
+            .WithIdempotencyKey().Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, ReferralLinkService service, CancellationToken ct)
+    {
+        var parsed = ListQuery.Parse(http.Request.Query, Spec);
+        if (!parsed.Succeeded)
+        {
+            return ApiResponses.Problem(parsed);
+        }
+
+        var query = parsed.Value!;
+        var v = new Validation();
+        var partnerId = ApiFilters.Int(query, "partner_id", v);
+        var projectId = ApiFilters.Int(query, "project_id", v);
+        if (!v.IsValid)
+        {
+            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
+        }
+
+        var result = await service.ListAsync(query.Apply(new LinkQuery(partnerId, projectId, query.Filter("code"))), ct);
+        return result.Succeeded
+            ? ApiResponses.List(result.Value!.Items.Select(l => LinkDto.From(l, query)).ToList(), query, result.Value.Total)
+            : ApiResponses.Problem(result);
+    }
+
+    private static async Task<IResult> GetAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    {
+        var includes = ListQuery.Parse(http.Request.Query, Spec with { Filters = [], Sorts = [] });
+        if (!includes.Succeeded)
+        {
+            return ApiResponses.Problem(includes);
+        }
+
+        var result = await service.GetAsync(id, ct);
+        return result.Succeeded ? ApiResponses.One(LinkDto.From(result.Value!, includes.Value), http, result.Value!.Version) : ApiResponses.Problem(result);
+    }
+
+    private static async Task<IResult> CreateAsync(CreateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    {
+        if (body.PartnerId is not { } partnerId)
+        {
+            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.PartnerId] = "partner_id is required." }, "Some fields are not valid.");
+        }
+
+        if (MetadataText(body.Metadata) is { Error: { } error })
+        {
+            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+        }
+
+        var input = new CreateLinkInput(partnerId, body.Code, body.ProjectId.Value, body.TargetUrl, MetadataText(body.Metadata).Text, UseDefaultProject: !body.ProjectId.IsSet);
+        var result = await service.CreateAsync(input, ct);
+        return result.Succeeded
+            ? ApiResponses.Created(LinkDto.From(result.Value!), $"{ApiRoutes.Prefix}/referral-links/{result.Value!.Id}", http, result.Value.Version)
+            : ApiResponses.Problem(result);
+    }
+
+    private static async Task<IResult> UpdateAsync(int id, UpdateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    {
+        var expected = ApiResponses.ExpectedVersion(http, body.Version);
+        if (!expected.Succeeded)
+        {
+            return ApiResponses.Problem(expected);
+        }
+
+        var metadata = MetadataText(body.Metadata.Value);
+        if (metadata.Error is { } error)
+        {
+            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+        }
+
+        var current = await service.GetAsync(id, ct);
+        if (!current.Succeeded)
+        {
+            return ApiResponses.Problem(current);
+        }
+
+        var l = current.Value!;
+        var input = new UpdateLinkInput(
+            body.ProjectId.IsSet ? body.ProjectId.Value : l.Project?.Id,
+            body.TargetUrl.Or(l.TargetUrl),
+            body.Metadata.IsSet ? metadata.Text : l.Metadata);
+        var result = await service.UpdateAsync(id, input, expected.Value ?? l.Version, ct);
+        return result.Succeeded ? ApiResponses.One(LinkDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    {
+        var expected = ApiResponses.ExpectedVersion(http, null);
+        if (!expected.Succeeded)
+        {
+            return ApiResponses.Problem(expected);
+        }
+
+        var result = await service.DeleteAsync(id, expected.Value, ct);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
+    }
+
+    // Metadata travels as a JSON object in the API and is stored as its text.
+    private static (string? Text, string? Error) MetadataText(JsonElement? metadata) => metadata switch
+    {
+        null => (null, null),
+        { ValueKind: JsonValueKind.Null } => (null, null),
+        { ValueKind: JsonValueKind.Object } m => (m.GetRawText(), null),
+        _ => (null, "metadata must be a JSON object, e.g. {\"campaign\": \"spring\"}."),
+    };
+}
