@@ -88,10 +88,17 @@ public static class ApiDocumentation
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi(DocumentPath).AllowAnonymous();
-        endpoints.MapScalarApiReference(ReferencePath, options => options
-            .WithTitle("NodiRef API reference")
-            .WithOpenApiRoutePattern(DocumentPath)
-            .AddPreferredSecuritySchemes("bearer"))
+        endpoints.MapScalarApiReference(ReferencePath, options =>
+            {
+                options.WithTitle("NodiRef API reference")
+                    .WithOpenApiRoutePattern(DocumentPath)
+                    .AddPreferredSecuritySchemes("bearer");
+                // A self-hosted reference: no vendor toolbar, no AI agent, no telemetry, no external fonts.
+                options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+                options.Agent = new ScalarAgentOptions { Disabled = true };
+                options.Telemetry = false;
+                options.DefaultFonts = false;
+            })
             .AllowAnonymous();
         return endpoints;
     }

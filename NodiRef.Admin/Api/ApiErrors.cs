@@ -32,11 +32,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             {
                 Status = bad.StatusCode,
                 Title = "Bad request",
-                Detail = bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("content type", StringComparison.OrdinalIgnoreCase)
-                    ? "The request body must be JSON with \"Content-Type: application/json\"."
-                    : bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) || bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase)
-                        ? "The request body is missing: send a JSON object."
-                        : "The request could not be read.",
+                Detail = http.Request.ContentLength is null or 0 && !http.Request.Headers.TransferEncoding.Any()
+                    ? "The request body is missing: send a JSON object with \"Content-Type: application/json\"."
+                    : bad.Message,
             },
             _ => null,
         };

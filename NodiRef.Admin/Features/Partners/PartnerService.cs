@@ -384,7 +384,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     {
         var fresh = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstAsync(p => p.Id == partner.Id, ct);
         return Result<PartnerDetails>.Conflict(
-            "This partner was changed by someone else in the meantime. The current values are shown; apply your change again.",
+            "This partner was changed by someone else in the meantime. Reload it and apply your change again.",
             await DetailsAsync(db, fresh, ct));
     }
 

@@ -230,7 +230,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
     }
 
     private static Result<ProjectRow> Stale(Project current) =>
-        Result<ProjectRow>.Conflict("This project was changed by someone else in the meantime. The current values are shown; apply your change again.", Map(current));
+        Result<ProjectRow>.Conflict("This project was changed by someone else in the meantime. Reload it and apply your change again.", Map(current));
 
     private static ProjectRow Map(Project p) => new(p.Id, p.Name, p.LandingUrl, p.Status, p.CreatedAt, p.UpdatedAt, p.Version);
 

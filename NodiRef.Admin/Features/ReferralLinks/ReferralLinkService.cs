@@ -26,7 +26,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     private const string ReadDenied = "You are not allowed to see referral links.";
     private const string EditDenied = "Only admins and operators can change referral links.";
     private const string MoveDenied = "Only admins can change the project of an existing link.";
-    private const string StaleMessage = "This link was changed by someone else in the meantime. The current values are shown; apply your change again.";
+    private const string StaleMessage = "This link was changed by someone else in the meantime. Reload it and apply your change again.";
 
     /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
