@@ -38,6 +38,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(_app.Partners);
         Services.AddSingleton(_app.Links);
         Services.AddSingleton(_app.Users);
+        Services.AddSingleton(new NodiRef.Admin.Features.ApiTokens.ApiTokenService(_app.Database.Factory, _app.CurrentUser, _app.Clock));
     }
 
     public new async ValueTask DisposeAsync()

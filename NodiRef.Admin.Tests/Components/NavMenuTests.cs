@@ -18,6 +18,8 @@ public sealed class NavMenuTests : ComponentTest
         Assert.Contains(("Partners", "partners"), links);
         Assert.Contains(("Referral Links", "referral-links"), links);
         Assert.Contains(("Users", "users"), links);
+        Assert.Contains(("API Tokens", "api-tokens"), links);
+        Assert.Contains(("API Reference", "api-reference"), links);
         Assert.Contains(cut.FindAll(".mud-nav-group"), g => g.TextContent.Contains("Partners", StringComparison.Ordinal)
             && g.TextContent.Contains("Referral Links", StringComparison.Ordinal));
     }
@@ -34,5 +36,7 @@ public sealed class NavMenuTests : ComponentTest
         var texts = cut.FindAll("a.mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
         Assert.Contains("Partners", texts);
         Assert.DoesNotContain("Users", texts);
+        Assert.DoesNotContain("API Tokens", texts);
+        Assert.Contains("API Reference", texts);
     }
 }
