@@ -36,8 +36,10 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             && string.IsNullOrWhiteSpace(query.Search)
             && string.IsNullOrWhiteSpace(query.ExternalId)
             && string.IsNullOrWhiteSpace(query.Name);
-        var total = onlyProjectFilter
-            ? await db.PartnerProjects.CountAsync(m => m.ProjectId == query.ProjectId, ct)
+        // An external id is unique: the page itself tells the total, no count needed.
+        var uniqueLookup = !string.IsNullOrWhiteSpace(query.ExternalId) && query.Skip == 0;
+        var total = uniqueLookup ? 0
+            : onlyProjectFilter ? await db.PartnerProjects.CountAsync(m => m.ProjectId == query.ProjectId, ct)
             : await Filter(db, query, asSets: true).CountAsync(ct);
 
         // Pick the plan by selectivity: many matches are found fastest by walking the sort index
@@ -55,9 +57,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             _ => desc ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
         };
 
-        var page = await q.Skip(query.Skip).Take(query.Take).ToListAsync(ct);
+        var page = await q.Skip(query.Skip).Take(query.Take).Include(p => p.DefaultProject).ToListAsync(ct);
         var rows = await ToRowsAsync(db, page, ct);
-        return Result<Page<PartnerRow>>.Ok(new Page<PartnerRow>(rows, total));
+        return Result<Page<PartnerRow>>.Ok(new Page<PartnerRow>(rows, uniqueLookup ? rows.Count : total));
     }
 
     public async Task<Result<PartnerDetails>> GetAsync(int id, CancellationToken ct = default)
@@ -468,16 +470,30 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         var ids = partners.Select(p => p.Id).ToList();
         var linkProjects = await db.ReferralLinks.AsNoTracking()
             .Where(l => ids.Contains(l.PartnerId))
-            .GroupBy(l => new { l.PartnerId, l.ProjectId })
-            .Select(g => new { g.Key.PartnerId, g.Key.ProjectId, Count = g.Count() })
+            .GroupBy(l => new { l.PartnerId, l.ProjectId, ProjectName = l.Project!.Name })
+            .Select(g => new { g.Key.PartnerId, g.Key.ProjectId, g.Key.ProjectName, Count = g.Count() })
             .ToListAsync(ct);
-        var projectIds = linkProjects.Where(x => x.ProjectId != null).Select(x => x.ProjectId!.Value)
-            .Concat(partners.Where(p => p.DefaultProjectId != null).Select(p => p.DefaultProjectId!.Value))
-            .Distinct()
-            .ToList();
-        var names = projectIds.Count == 0
-            ? new Dictionary<int, string>()
-            : await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+
+        // Partners come with their default project loaded; links bring the names of theirs.
+        var names = new Dictionary<int, string>();
+        foreach (var x in linkProjects.Where(x => x.ProjectId != null))
+        {
+            names[x.ProjectId!.Value] = x.ProjectName;
+        }
+
+        foreach (var p in partners.Where(p => p.DefaultProject is not null))
+        {
+            names[p.DefaultProject!.Id] = p.DefaultProject.Name;
+        }
+
+        var missing = partners.Where(p => p.DefaultProjectId is { } d && !names.ContainsKey(d)).Select(p => p.DefaultProjectId!.Value).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var project in await db.Projects.AsNoTracking().Where(p => missing.Contains(p.Id)).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
+            {
+                names[project.Id] = project.Name;
+            }
+        }
 
         return partners.Select(p =>
         {
