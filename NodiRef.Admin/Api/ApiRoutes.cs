@@ -15,7 +15,8 @@ public static class ApiRoutes
     public const string Policy = "Api";
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static bool IsApi(PathString path) => path.StartsWithSegments(Prefix);
+    /// <summary>The private API and the public tracking API: both answer problem details, never pages.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments(Prefix) || path.StartsWithSegments("/v1");
 
     public static IServiceCollection AddPrivateApi(this IServiceCollection services)
     {

@@ -10,6 +10,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<ReferralLink> ReferralLinks => Set<ReferralLink>();
     public DbSet<Click> Clicks => Set<Click>();
+    public DbSet<ClickDaily> ClickDaily => Set<ClickDaily>();
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -61,8 +61,8 @@ internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
     {
         b.ToTable("clicks");
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
-        b.Property(c => c.IpAddress).HasMaxLength(64);
-        b.Property(c => c.UserAgent).HasMaxLength(512);
+        b.Property(c => c.IpAddress).HasMaxLength(Click.IpMaxLength);
+        b.Property(c => c.UserAgent).HasMaxLength(Click.UserAgentMaxLength);
         b.Property(c => c.Referrer).HasMaxLength(ReferralLink.TargetUrlMaxLength);
         b.Property(c => c.DiscardReason).HasMaxLength(64);
         b.HasIndex(c => c.TrackingId).IsUnique();
@@ -112,5 +112,17 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.Location).HasMaxLength(2048);
         b.HasIndex(r => new { r.TokenId, r.Key }).IsUnique();
         b.HasIndex(r => r.CreatedAt);
+    }
+}
+
+internal sealed class ClickDailyConfiguration : IEntityTypeConfiguration<ClickDaily>
+{
+    public void Configure(EntityTypeBuilder<ClickDaily> b)
+    {
+        b.ToTable("click_daily");
+        b.HasKey(d => new { d.Day, d.LinkId, d.ProjectKey, d.Status });
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(d => new { d.PartnerId, d.Day });
+        b.HasIndex(d => new { d.LinkId, d.Day });
     }
 }

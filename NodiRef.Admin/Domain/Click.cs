@@ -6,9 +6,29 @@ public enum EventStatus
     Discarded = 1,
 }
 
+/// <summary>Why an event was stored but counts nowhere.</summary>
+public static class DiscardReasons
+{
+    public const string PartnerInactive = "partner_inactive";
+    public const string ProjectArchived = "project_archived";
+    public const string Bot = "bot";
+
+    public static string Describe(string? reason) => reason switch
+    {
+        PartnerInactive => "Partner inactive",
+        ProjectArchived => "Project archived",
+        Bot => "Bot",
+        null => "",
+        _ => reason,
+    };
+}
+
 /// <summary>One opening of a referral link, with the partner and project it had at that moment.</summary>
 public sealed class Click
 {
+    public const int UserAgentMaxLength = 512;
+    public const int IpMaxLength = 64;
+
     public long Id { get; set; }
     public Guid TrackingId { get; set; }
     public int LinkId { get; set; }
@@ -20,4 +40,21 @@ public sealed class Click
     public DateTime CreatedAt { get; set; }
     public EventStatus Status { get; set; }
     public string? DiscardReason { get; set; }
+}
+
+/// <summary>
+/// Clicks per link, day, project and status: totals grow by appends of whole batches instead of
+/// a counter updated on every click, so lists and totals stay fast at tens of millions of clicks.
+/// </summary>
+public sealed class ClickDaily
+{
+    public DateOnly Day { get; set; }
+    public int LinkId { get; set; }
+
+    /// <summary>The link's project as of the clicks; 0 when it had none (part of the key, so not null).</summary>
+    public int ProjectKey { get; set; }
+
+    public EventStatus Status { get; set; }
+    public int PartnerId { get; set; }
+    public long Count { get; set; }
 }

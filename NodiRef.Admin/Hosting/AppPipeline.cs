@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using NodiRef.Admin.Api;
 using NodiRef.Admin.Components;
 using NodiRef.Admin.Components.Account;
+using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Hosting;
 
@@ -15,6 +16,8 @@ public static class AppPipeline
         app.UseWhen(c => !ApiRoutes.IsApi(c.Request.Path), web => web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UsePrivateApi();
 
+        app.UseCors();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -28,6 +31,7 @@ public static class AppPipeline
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapPrivateApi();
+        app.MapTracking();
         app.MapApiDocumentation();
         return app;
     }

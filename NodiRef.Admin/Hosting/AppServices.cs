@@ -11,6 +11,7 @@ using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Seeding;
 using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Hosting;
@@ -91,6 +92,7 @@ public static class AppServices
             .AddDefaultTokenProviders();
 
         services.AddPrivateApi();
+        services.AddTracking(builder.Configuration);
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

@@ -325,6 +325,36 @@ namespace NodiRef.Admin.Data.Migrations
                     b.ToTable("clicks", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ClickDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "Status");
+
+                    b.HasIndex("LinkId", "Day");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("click_daily", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,139 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using NodiRef.Admin.Api;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.ApiTokens;
+
+namespace NodiRef.Admin.Features.Tracking;
+
+public sealed record HitResponse(Guid TrackingId);
+
+/// <summary>
+/// The public tracking API (version 1) of the original, in event order: <c>GET /v1/{code}/hit</c>
+/// (and the short form <c>GET /r/{code}</c>), then referral, identify and convert. No cookie session,
+/// CORS open to the projects' landing sites, rate-limited per client IP.
+/// </summary>
+public static class TrackingEndpoints
+{
+    public const string CorsPolicy = "tracking";
+    public const string RateLimitPolicy = "tracking";
+
+    public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
+        services.AddSingleton<ClickWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
+        services.AddCors();
+        services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(RateLimitPolicy, http =>
+            {
+                var tracking = http.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value;
+                return tracking.RequestsPerMinutePerIp <= 0
+                    ? RateLimitPartition.GetNoLimiter("off")
+                    : RateLimitPartition.GetFixedWindowLimiter(ClientInfo.RateLimitKey(http, tracking), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = tracking.RequestsPerMinutePerIp,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ApiResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"Too many requests from this address. Retry in {retryAfter} s.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1").WithTags("Tracking").AllowAnonymous()
+            .RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy);
+        v1.MapGet("/{code}/hit", HitAsync).WithName("Hit")
+            .WithSummary("Record a click on a referral link; with redirect=1, answer 302 to the link's target (or the project's landing page) with ref and tracking_id appended")
+            .Produces<HitResponse>().Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        endpoints.MapGet("/r/{code}", ShortLinkAsync).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> HitAsync(string code, [FromQuery] string? redirect, HttpContext http, ClickWriter writer, IOptions<TrackingOptions> options, ApiTokenService tokens, TimeProvider clock)
+    {
+        var result = await RecordAsync(code, http, writer, options.Value, tokens, clock);
+        if (result.Outcome == HitOutcome.UnknownCode)
+        {
+            return ApiResponses.Problem(StatusCodes.Status404NotFound, "Unknown referral code", $"No referral link has the code \"{code}\".");
+        }
+
+        if (result.Outcome == HitOutcome.Overloaded)
+        {
+            return Overloaded(http);
+        }
+
+        if (redirect is "1" or "true")
+        {
+            return result.Destination is null
+                ? ApiResponses.Problem(StatusCodes.Status404NotFound, "No destination", $"Link \"{result.Code}\" has no target URL and no project landing page to send visitors to.")
+                : TypedResults.Redirect(result.Destination);
+        }
+
+        return TypedResults.Json(new HitResponse(result.TrackingId), ApiJson.Options);
+    }
+
+    private static async Task<IResult> ShortLinkAsync(string code, HttpContext http, ClickWriter writer, IOptions<TrackingOptions> options, ApiTokenService tokens, TimeProvider clock)
+    {
+        var result = await RecordAsync(code, http, writer, options.Value, tokens, clock);
+        return result.Outcome switch
+        {
+            HitOutcome.Overloaded => Overloaded(http),
+            HitOutcome.UnknownCode => PlainPage(StatusCodes.Status404NotFound, "Link not found", "This referral link does not exist. Check the address, or ask the person who shared it."),
+            _ when result.Destination is null => PlainPage(StatusCodes.Status404NotFound, "Link has no destination", "This referral link is not set up to send visitors anywhere yet."),
+            _ => TypedResults.Redirect(result.Destination),
+        };
+    }
+
+    private static async Task<HitResult> RecordAsync(string code, HttpContext http, ClickWriter writer, TrackingOptions options, ApiTokenService tokens, TimeProvider clock)
+    {
+        if (ReferralCode.Validate(code) is not null)
+        {
+            return new HitResult(HitOutcome.UnknownCode);
+        }
+
+        var client = ClientInfo.From(http, options, await CallerHasTokenAsync(http, tokens));
+        return await writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>A server calling on behalf of its visitor proves it with an API token; then its forwarded headers count.</summary>
+    internal static async Task<bool> CallerHasTokenAsync(HttpContext http, ApiTokenService tokens)
+    {
+        string? header = http.Request.Headers.Authorization;
+        return header is not null
+            && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is not null;
+    }
+
+    private static IResult Overloaded(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return ApiResponses.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many clicks are waiting to be recorded. Retry in a second.");
+    }
+
+    private static IResult PlainPage(int status, string title, string message) =>
+        TypedResults.Content(
+            $$"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#333}</style></head>
+            <body><h1>{{title}}</h1><p>{{message}}</p></body></html>
+            """,
+            "text/html; charset=utf-8",
+            statusCode: status);
+}

@@ -1,0 +1,19 @@
+namespace NodiRef.Admin.Features.Tracking;
+
+/// <summary>Settings of the public tracking API (section <c>Tracking</c>; e.g. <c>Tracking__QueueCapacity</c>).</summary>
+public sealed class TrackingOptions
+{
+    public const string Section = "Tracking";
+
+    /// <summary>Clicks waiting to be written; when full, hits answer 503 instead of dropping anything.</summary>
+    public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Most clicks written in one transaction.</summary>
+    public int MaxBatchSize { get; set; } = 1_000;
+
+    /// <summary>Proxies (IP addresses) whose X-Forwarded-For / X-Real-IP / X-User-Agent headers are believed.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Requests per minute per client IP on the public routes (per app instance); 0 turns the limit off.</summary>
+    public int RequestsPerMinutePerIp { get; set; } = 600;
+}
