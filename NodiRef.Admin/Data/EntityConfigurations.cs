@@ -68,6 +68,8 @@ internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         b.HasIndex(c => c.TrackingId).IsUnique();
         b.HasIndex(c => new { c.PartnerId, c.CreatedAt });
         b.HasIndex(c => new { c.LinkId, c.CreatedAt });
+        b.HasIndex(c => new { c.ProjectId, c.CreatedAt });
+        b.HasIndex(c => new { c.Status, c.CreatedAt });
         b.HasIndex(c => c.CreatedAt);
         b.HasOne<ReferralLink>().WithMany().HasForeignKey(c => c.LinkId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Partner>().WithMany().HasForeignKey(c => c.PartnerId).OnDelete(DeleteBehavior.Restrict);

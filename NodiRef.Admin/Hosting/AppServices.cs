@@ -40,6 +40,7 @@ public static class AppServices
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
+        services.AddScoped<ClickService>();
         services.AddSingleton<FirstAdminSetup>();
         services.AddTransient<DemoDataSeeder>();
 

@@ -313,14 +313,16 @@ namespace NodiRef.Admin.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("ProjectId");
-
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
                     b.HasIndex("LinkId", "CreatedAt");
 
                     b.HasIndex("PartnerId", "CreatedAt");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("clicks", (string)null);
                 });

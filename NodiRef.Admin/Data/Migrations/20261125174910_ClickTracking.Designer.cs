@@ -11,8 +11,8 @@ using NodiRef.Admin.Data;
 namespace NodiRef.Admin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261125174621_ClickRollups")]
-    partial class ClickRollups
+    [Migration("20261125174910_ClickTracking")]
+    partial class ClickTracking
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -316,14 +316,16 @@ namespace NodiRef.Admin.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("ProjectId");
-
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
                     b.HasIndex("LinkId", "CreatedAt");
 
                     b.HasIndex("PartnerId", "CreatedAt");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("clicks", (string)null);
                 });

@@ -6,11 +6,15 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace NodiRef.Admin.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ClickRollups : Migration
+    public partial class ClickTracking : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_ProjectId",
+                table: "clicks");
+
             migrationBuilder.CreateTable(
                 name: "click_daily",
                 columns: table => new
@@ -28,6 +32,16 @@ namespace NodiRef.Admin.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_clicks_ProjectId_CreatedAt",
+                table: "clicks",
+                columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_clicks_Status_CreatedAt",
+                table: "clicks",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_click_daily_LinkId_Day",
                 table: "click_daily",
                 columns: new[] { "LinkId", "Day" });
@@ -43,6 +57,19 @@ namespace NodiRef.Admin.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "click_daily");
+
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_ProjectId_CreatedAt",
+                table: "clicks");
+
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_Status_CreatedAt",
+                table: "clicks");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_clicks_ProjectId",
+                table: "clicks",
+                column: "ProjectId");
         }
     }
 }

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Projects;
+using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Tracking;
+using NodiRef.Admin.Tests.Api;
+
+namespace NodiRef.Admin.Tests.Tracking;
+
+/// <summary>The public hit routes through real HTTP: recording, redirects, discarding, forged headers.</summary>
+public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_hit_for_an_active_partner_is_recorded_with_its_partner_and_project_and_answers_a_tracking_id()
+    {
+        var (project, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var client = app.Anonymous();
+
+        var response = await client.GetAsync($"/v1/{link.Code}/hit", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var trackingId = body.GetProperty("tracking_id").GetGuid();
+        await using var db = app.Db();
+        var click = await db.Clicks.AsNoTracking().SingleAsync(c => c.TrackingId == trackingId, Ct);
+        Assert.Equal((link.Id, partner.Id, project.Id, EventStatus.Recorded, (string?)null), (click.LinkId, click.PartnerId, click.ProjectId, click.Status, click.DiscardReason));
+        var totals = await TotalsAsync(partner.Id);
+        Assert.Equal(new ClickTotals(1, 0), totals);
+    }
+
+    [Fact]
+    public async Task Redirects_go_to_the_target_or_the_landing_page_with_ref_and_tracking_id()
+    {
+        var (project, _, withTarget) = await GivenLinkAsync(targetUrl: "https://shop.example.com/spring?utm=x");
+        var (_, _, withoutTarget) = await GivenLinkAsync(targetUrl: null);
+        var client = app.Anonymous();
+
+        var viaV1 = await client.GetAsync($"/v1/{withTarget.Code}/hit?redirect=1", Ct);
+        var viaShort = await client.GetAsync($"/r/{withoutTarget.Code}", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, viaV1.StatusCode);
+        var target = viaV1.Headers.Location!.ToString();
+        Assert.StartsWith("https://shop.example.com/spring?utm=x&ref=" + withTarget.Code + "&tracking_id=", target, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, viaShort.StatusCode);
+        Assert.StartsWith(project.LandingUrl + "?ref=" + withoutTarget.Code + "&tracking_id=", viaShort.Headers.Location!.ToString(), StringComparison.Ordinal);
+        var trackingId = Guid.Parse(target[(target.LastIndexOf('=') + 1)..]);
+        await using var db = app.Db();
+        Assert.True(await db.Clicks.AnyAsync(c => c.TrackingId == trackingId, Ct));
+    }
+
+    [Fact]
+    public async Task An_inactive_partners_click_is_stored_discarded_counts_nowhere_and_still_redirects()
+    {
+        var (_, partner, link) = await GivenLinkAsync(targetUrl: "https://example.com/landing");
+        await SetPartnerStatusAsync(partner.Id, PartnerStatus.Inactive);
+        var client = app.Anonymous();
+
+        var response = await client.GetAsync($"/r/{link.Code}", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var db = app.Db();
+        var click = await db.Clicks.AsNoTracking().SingleAsync(c => c.LinkId == link.Id, Ct);
+        Assert.Equal((EventStatus.Discarded, DiscardReasons.PartnerInactive), (click.Status, click.DiscardReason));
+        Assert.Equal(new ClickTotals(0, 1), await TotalsAsync(partner.Id));
+    }
+
+    [Fact]
+    public async Task Reactivation_counts_only_later_clicks_and_leaves_earlier_ones_discarded()
+    {
+        var (_, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var client = app.Anonymous();
+        await SetPartnerStatusAsync(partner.Id, PartnerStatus.Inactive);
+        var whileInactive = await TrackingIdAsync(client, link.Code);
+
+        await SetPartnerStatusAsync(partner.Id, PartnerStatus.Active);
+        var afterwards = await TrackingIdAsync(client, link.Code);
+
+        await using var db = app.Db();
+        var clicks = await db.Clicks.AsNoTracking().Where(c => c.LinkId == link.Id).ToDictionaryAsync(c => c.TrackingId, c => c.Status, Ct);
+        Assert.Equal(EventStatus.Discarded, clicks[whileInactive]);
+        Assert.Equal(EventStatus.Recorded, clicks[afterwards]);
+        Assert.Equal(new ClickTotals(1, 1), await TotalsAsync(partner.Id));
+    }
+
+    [Fact]
+    public async Task A_click_on_an_archived_projects_link_is_discarded_and_a_crawlers_too()
+    {
+        var (project, _, link) = await GivenLinkAsync(targetUrl: null);
+        var (_, _, other) = await GivenLinkAsync(targetUrl: null);
+        await using (var scope = app.AsUser(Roles.Admin))
+        {
+            var projects = scope.ServiceProvider.GetRequiredService<ProjectService>();
+            Assert.True((await projects.SetStatusAsync(project.Id, ProjectStatus.Archived, project.Version, Ct)).Succeeded);
+        }
+
+        var client = app.Anonymous();
+        var archived = await TrackingIdAsync(client, link.Code);
+        using var crawler = new HttpRequestMessage(HttpMethod.Get, $"/v1/{other.Code}/hit");
+        crawler.Headers.UserAgent.ParseAdd("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+        var bot = await (await client.SendAsync(crawler, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        await using var db = app.Db();
+        Assert.Equal(DiscardReasons.ProjectArchived, (await db.Clicks.SingleAsync(c => c.TrackingId == archived, Ct)).DiscardReason);
+        var botId = bot.GetProperty("tracking_id").GetGuid();
+        Assert.Equal(DiscardReasons.Bot, (await db.Clicks.SingleAsync(c => c.TrackingId == botId, Ct)).DiscardReason);
+    }
+
+    [Fact]
+    public async Task Unknown_codes_are_404_as_json_and_as_a_plain_page_and_write_nothing()
+    {
+        var client = app.Anonymous();
+        await using var before = app.Db();
+        var clicks = await before.Clicks.CountAsync(Ct);
+
+        var json = await client.GetAsync("/v1/NoSuchCode99/hit", Ct);
+        var page = await client.GetAsync("/r/NoSuchCode99", Ct);
+        var malformed = await client.GetAsync("/v1/%3Cscript%3E/hit", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, json.StatusCode);
+        Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("NoSuchCode99", await json.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Link not found", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+        await using var after = app.Db();
+        Assert.Equal(clicks, await after.Clicks.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Forwarded_client_headers_count_only_from_a_caller_with_an_api_token()
+    {
+        var (_, _, link) = await GivenLinkAsync(targetUrl: null);
+
+        var forged = await HitWithHeadersAsync(app.Anonymous(), link.Code);
+        var server = await HitWithHeadersAsync(app.Viewer, link.Code);
+
+        await using var db = app.Db();
+        var browserClick = await db.Clicks.SingleAsync(c => c.TrackingId == forged, Ct);
+        var serverClick = await db.Clicks.SingleAsync(c => c.TrackingId == server, Ct);
+        Assert.NotEqual("203.0.113.9", browserClick.IpAddress);
+        Assert.NotEqual("Forwarded Agent/1.0", browserClick.UserAgent);
+        Assert.Equal("203.0.113.9", serverClick.IpAddress);
+        Assert.Equal("Forwarded Agent/1.0", serverClick.UserAgent);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_hits_are_each_stored_exactly_once()
+    {
+        var (_, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var client = app.Anonymous();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 250).Select(_ => TrackingIdAsync(client, link.Code)));
+
+        await using var db = app.Db();
+        var stored = await db.Clicks.Where(c => c.LinkId == link.Id).Select(c => c.TrackingId).ToListAsync(Ct);
+        Assert.Equal(250, ids.Distinct().Count());
+        Assert.Equal(ids.Order(), stored.Order());
+        Assert.Equal(new ClickTotals(250, 0), await TotalsAsync(partner.Id));
+    }
+
+    [Fact]
+    public async Task The_rate_limit_answers_429_with_retry_after_per_client_address()
+    {
+        var (_, _, link) = await GivenLinkAsync(targetUrl: null);
+        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "3"));
+        var client = limited.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await client.GetAsync($"/v1/{link.Code}/hit", Ct);
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<Guid> HitWithHeadersAsync(HttpClient client, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/{code}/hit");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9, 10.0.0.1");
+        request.Headers.Add("X-User-Agent", "Forwarded Agent/1.0");
+        var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid();
+    }
+
+    private static async Task<Guid> TrackingIdAsync(HttpClient client, string code)
+    {
+        var response = await client.GetAsync($"/v1/{code}/hit", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid();
+    }
+
+    private async Task<(ProjectRow Project, PartnerRow Partner, LinkRow Link)> GivenLinkAsync(string? targetUrl)
+    {
+        await using var scope = app.AsUser(Roles.Admin);
+        var services = scope.ServiceProvider;
+        var project = (await services.GetRequiredService<ProjectService>().CreateAsync(new ProjectInput(ApiFactory.Unique("project"), "https://landing.example.com/" + ApiFactory.Unique()), Ct)).Value!;
+        var partner = (await services.GetRequiredService<PartnerService>().CreateAsync(new CreatePartnerInput(ApiFactory.Unique("partner"), ApiFactory.Unique("ext"), PartnerStatus.Active, project.Id), Ct)).Value!.Partner;
+        var link = (await services.GetRequiredService<ReferralLinkService>().CreateAsync(new CreateLinkInput(partner.Id, null, project.Id, targetUrl), Ct)).Value!;
+        return (project, partner, link);
+    }
+
+    private async Task SetPartnerStatusAsync(int partnerId, PartnerStatus status)
+    {
+        await using var scope = app.AsUser(Roles.Operator);
+        var result = await scope.ServiceProvider.GetRequiredService<PartnerService>().SetStatusAsync(partnerId, status, null, Ct);
+        Assert.True(result.Succeeded, result.Describe());
+    }
+
+    private async Task<ClickTotals> TotalsAsync(int partnerId)
+    {
+        await using var scope = app.AsUser(Roles.Viewer);
+        return (await scope.ServiceProvider.GetRequiredService<ClickService>().TotalsForPartnerAsync(partnerId, Ct)).Value!;
+    }
+}
