@@ -34,7 +34,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 Title = "Bad request",
                 Detail = http.Request.ContentLength is null or 0 && !http.Request.Headers.TransferEncoding.Any()
                     ? "The request body is missing: send a JSON object with \"Content-Type: application/json\"."
-                    : bad.Message,
+                    : bad.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                        ? "Send the body as JSON with \"Content-Type: application/json\"."
+                        : "The request body must be a JSON object.",
             },
             _ => null,
         };

@@ -48,8 +48,9 @@ internal sealed class OptionalConverterFactory : JsonConverterFactory
         // Called only when the property is present in the body, so "present" is all it has to record.
         public override bool HandleNull => true;
 
+        // The inner converter reads within the same read state, so errors keep the property's JSON path.
         public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default : JsonSerializer.Deserialize<T>(ref reader, options));
+            new(true, reader.TokenType == JsonTokenType.Null ? default : ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options));
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);

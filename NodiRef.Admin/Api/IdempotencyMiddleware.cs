@@ -83,6 +83,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         record.StatusCode = http.Response.StatusCode;
         record.ContentType = http.Response.ContentType;
         record.Location = http.Response.Headers.Location;
+        record.ETag = http.Response.Headers.ETag;
         record.Body = copy.ToArray();
         await db.SaveChangesAsync(CancellationToken.None);
 
@@ -120,6 +121,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         if (first.Location is not null)
         {
             http.Response.Headers.Location = first.Location;
+        }
+
+        if (first.ETag is not null)
+        {
+            http.Response.Headers.ETag = first.ETag;
         }
 
         if (first.Body is { Length: > 0 } body)

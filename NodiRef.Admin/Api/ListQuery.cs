@@ -41,7 +41,9 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
                 var field = key["filter[".Length..^1];
                 if (!spec.Filters.Contains(field))
                 {
-                    errors.Add(key, $"Unknown filter \"{field}\". Filters: {List(spec.Filters)}.");
+                    errors.Add(key, spec.Filters.Length == 0
+                        ? $"Unknown filter \"{field}\": this route takes no filters."
+                        : $"Unknown filter \"{field}\". Filters: {List(spec.Filters)}.");
                 }
                 else
                 {

@@ -112,6 +112,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.RequestHash).HasMaxLength(64).IsRequired();
         b.Property(r => r.ContentType).HasMaxLength(100);
         b.Property(r => r.Location).HasMaxLength(2048);
+        b.Property(r => r.ETag).HasMaxLength(64);
         b.HasIndex(r => new { r.TokenId, r.Key }).IsUnique();
         b.HasIndex(r => r.CreatedAt);
     }

@@ -21,6 +21,7 @@ public sealed class IdempotencyRecord
 
     public string? ContentType { get; set; }
     public string? Location { get; set; }
+    public string? ETag { get; set; }
     public byte[]? Body { get; set; }
     public DateTime CreatedAt { get; set; }
 }

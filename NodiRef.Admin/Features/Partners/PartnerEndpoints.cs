@@ -91,7 +91,9 @@ public static class PartnerEndpoints
 
     private static Lookup ById(int id) => (service, ct) => service.GetAsync(id, ct);
 
-    private static Lookup ByExternalId(string externalId) => (service, ct) => service.GetByExternalIdAsync(externalId, ct);
+    // Routing keeps an encoded slash (%2F) as is: an external id such as "org/42" arrives that way.
+    private static Lookup ByExternalId(string externalId) =>
+        (service, ct) => service.GetByExternalIdAsync(externalId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), ct);
 
     private static RouteHandlerBuilder AsPartnerRoute(this RouteHandlerBuilder route, string name, string summary, bool write = true)
     {

@@ -66,6 +66,12 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> GetAsync(int id, HttpContext http, ProjectService service, CancellationToken ct)
     {
+        var parameters = ListQuery.Parse(http.Request.Query, Spec with { Filters = [], Sorts = [] });
+        if (!parameters.Succeeded)
+        {
+            return ApiResponses.Problem(parameters);
+        }
+
         var result = await service.GetAsync(id, ct);
         return result.Succeeded ? ApiResponses.One(ProjectDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
     }

@@ -11,8 +11,8 @@ using NodiRef.Admin.Data;
 namespace NodiRef.Admin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261125174910_ClickTracking")]
-    partial class ClickTracking
+    [Migration("20261125180205_ApiAndClickTracking")]
+    partial class ApiAndClickTracking
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -374,6 +374,10 @@ namespace NodiRef.Admin.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Key")

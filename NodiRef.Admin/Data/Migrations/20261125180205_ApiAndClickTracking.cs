@@ -6,11 +6,15 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace NodiRef.Admin.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ApiTokensAndIdempotency : Migration
+    public partial class ApiAndClickTracking : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_ProjectId",
+                table: "clicks");
+
             migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
@@ -32,6 +36,22 @@ namespace NodiRef.Admin.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "click_daily",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    LinkId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProjectKey = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PartnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_click_daily", x => new { x.Day, x.LinkId, x.ProjectKey, x.Status });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "idempotency_records",
                 columns: table => new
                 {
@@ -43,6 +63,7 @@ namespace NodiRef.Admin.Data.Migrations
                     StatusCode = table.Column<int>(type: "INTEGER", nullable: false),
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Location = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    ETag = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Body = table.Column<byte[]>(type: "BLOB", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -52,10 +73,30 @@ namespace NodiRef.Admin.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_clicks_ProjectId_CreatedAt",
+                table: "clicks",
+                columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_clicks_Status_CreatedAt",
+                table: "clicks",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_api_tokens_Hash",
                 table: "api_tokens",
                 column: "Hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_click_daily_LinkId_Day",
+                table: "click_daily",
+                columns: new[] { "LinkId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_click_daily_PartnerId_Day",
+                table: "click_daily",
+                columns: new[] { "PartnerId", "Day" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
@@ -76,7 +117,23 @@ namespace NodiRef.Admin.Data.Migrations
                 name: "api_tokens");
 
             migrationBuilder.DropTable(
+                name: "click_daily");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_ProjectId_CreatedAt",
+                table: "clicks");
+
+            migrationBuilder.DropIndex(
+                name: "IX_clicks_Status_CreatedAt",
+                table: "clicks");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_clicks_ProjectId",
+                table: "clicks",
+                column: "ProjectId");
         }
     }
 }
