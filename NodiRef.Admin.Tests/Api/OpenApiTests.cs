@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+
+namespace NodiRef.Admin.Tests.Api;
+
+/// <summary>The OpenAPI document and the reference page: public, complete, and describing the conventions.</summary>
+public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly string[] Operations =
+    [
+        "get /api/projects", "post /api/projects", "get /api/projects/{id}", "patch /api/projects/{id}",
+        "post /api/projects/{id}/archive", "post /api/projects/{id}/restore",
+        "get /api/partners", "post /api/partners",
+        "get /api/partners/{id}", "patch /api/partners/{id}", "delete /api/partners/{id}",
+        "post /api/partners/{id}/activate", "post /api/partners/{id}/deactivate",
+        "get /api/partners/external/{externalId}", "patch /api/partners/external/{externalId}", "delete /api/partners/external/{externalId}",
+        "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
+        "get /api/referral-links", "post /api/referral-links",
+        "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
+    ];
+
+    public static TheoryData<string, string[], bool> Lists => new()
+    {
+        { "/api/projects", ["status", "name"], false },
+        { "/api/partners", ["external_id", "status", "project_id", "name", "search"], true },
+        { "/api/referral-links", ["partner_id", "project_id", "code"], true },
+    };
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var anonymous = Api.Anonymous();
+        var answer = await anonymous.GetApiAsync("/openapi/v1.json");
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
+        Assert.Equal("application/json", answer.ContentType);
+        return answer.Json;
+    }
+
+    private static IEnumerable<(string Key, JsonElement Operation)> OperationsOf(JsonElement document) =>
+        document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject()
+                .Where(op => op.Name is "get" or "post" or "put" or "patch" or "delete")
+                .Select(op => ($"{op.Name} {path.Name}", op.Value)));
+
+    private static List<string> ParameterNames(JsonElement operation, string location) =>
+        operation.TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray().Where(p => p.Str("in") == location).Select(p => p.Str("name")).ToList()
+            : [];
+
+    [Fact]
+    public async Task The_document_is_public_and_lists_every_api_operation_and_nothing_else()
+    {
+        var document = await DocumentAsync();
+
+        Assert.StartsWith("3.", document.Str("openapi"), StringComparison.Ordinal);
+        Assert.Equal(Operations.Order(StringComparer.Ordinal), OperationsOf(document).Select(o => o.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task List_operations_document_their_filters_paging_sorting_and_includes(string path, string[] filters, bool hasIncludes)
+    {
+        var document = await DocumentAsync();
+        var list = document.GetProperty("paths").GetProperty(path).GetProperty("get");
+
+        var query = ParameterNames(list, "query");
+
+        Assert.Equal(filters.Select(f => $"filter[{f}]").Order(StringComparer.Ordinal), query.Where(q => q.StartsWith("filter[", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Superset(new HashSet<string>(["page[number]", "page[size]", "page", "item_per_page", "sort"]), query.ToHashSet());
+        Assert.Equal(hasIncludes, query.Contains("include"));
+        var pageSize = list.GetProperty("parameters").EnumerateArray().Single(p => p.Str("name") == "page[size]");
+        Assert.Contains("100", pageSize.Str("description"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_write_operation_documents_the_idempotency_key_header_and_reads_do_not()
+    {
+        var document = await DocumentAsync();
+
+        foreach (var (key, operation) in OperationsOf(document))
+        {
+            var headers = ParameterNames(operation, "header");
+            Assert.True(key.StartsWith("get ", StringComparison.Ordinal) != headers.Contains("Idempotency-Key"), $"{key}: {string.Join(", ", headers)}");
+        }
+    }
+
+    [Fact]
+    public async Task A_bearer_security_scheme_is_declared_and_required()
+    {
+        var document = await DocumentAsync();
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.Str("type"));
+        Assert.Equal("bearer", scheme.Str("scheme"));
+        var requirement = Assert.Single(document.GetProperty("security").EnumerateArray());
+        Assert.True(requirement.TryGetProperty("bearer", out _));
+    }
+
+    [Fact]
+    public async Task Create_operations_document_201_and_the_error_answers()
+    {
+        var document = await DocumentAsync();
+
+        foreach (var path in new[] { "/api/projects", "/api/partners", "/api/referral-links" })
+        {
+            var responses = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("responses");
+            foreach (var status in new[] { "201", "400", "401", "403", "409" })
+            {
+                Assert.True(responses.TryGetProperty(status, out _), $"POST {path} does not document {status}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_reference_page_is_public()
+    {
+        using var anonymous = Api.Anonymous();
+
+        var entry = await anonymous.GetApiAsync("/api-reference");
+        var answer = await anonymous.GetApiAsync("/api-reference/");
+
+        // The bare path only adds the trailing slash; it does not send anonymous readers to the login.
+        Assert.True(entry.Status is HttpStatusCode.OK or HttpStatusCode.Found, entry.ToString());
+        Assert.DoesNotContain("Account/Login", entry.Location ?? "", StringComparison.Ordinal);
+        Assert.True(answer.Status == HttpStatusCode.OK, $"{answer} -> {answer.Location}");
+        Assert.Equal("text/html", answer.ContentType);
+        // Scalar resolves the source against the site root: /openapi/v1.json, the public document.
+        Assert.Contains("\"url\":\"openapi/v1.json\"", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetApiAsync("/api-reference/scalar.js")).Status);
+    }
+}
