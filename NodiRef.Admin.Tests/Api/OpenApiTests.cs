@@ -17,6 +17,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
         "get /api/referral-links", "post /api/referral-links",
         "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
+        "get /v1/{code}/hit",
     ];
 
     public static TheoryData<string, string[], bool> Lists => new()

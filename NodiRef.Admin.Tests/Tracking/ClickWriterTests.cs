@@ -16,7 +16,7 @@ public sealed class ClickWriterTests : ServiceTest
     {
         App.ActAs(Roles.Admin);
         var partner = Ok(await App.Partners.CreateAsync(new CreatePartnerInput("Ada", "ada"), Ct)).Partner;
-        var link = Ok(await App.Links.CreateAsync(new Features.ReferralLinks.CreateLinkInput(partner.Id, "drain-me"), Ct));
+        var link = Ok(await App.Links.CreateAsync(new NodiRef.Admin.Features.ReferralLinks.CreateLinkInput(partner.Id, "drain-me"), Ct));
         var writer = new ClickWriter(App.Database.Factory, Options.Create(new TrackingOptions { MaxBatchSize = 7 }), NullLogger<ClickWriter>.Instance);
 
         // Queued before the writer even starts, then stopped at once: the loop must still write them all.

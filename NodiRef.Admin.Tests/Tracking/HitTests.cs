@@ -40,8 +40,8 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Redirects_go_to_the_target_or_the_landing_page_with_ref_and_tracking_id()
     {
-        var (project, _, withTarget) = await GivenLinkAsync(targetUrl: "https://shop.example.com/spring?utm=x");
-        var (_, _, withoutTarget) = await GivenLinkAsync(targetUrl: null);
+        var (_, _, withTarget) = await GivenLinkAsync(targetUrl: "https://shop.example.com/spring?utm=x");
+        var (project, _, withoutTarget) = await GivenLinkAsync(targetUrl: null);
         var client = app.Anonymous();
 
         var viaV1 = await client.GetAsync($"/v1/{withTarget.Code}/hit?redirect=1", Ct);

@@ -53,6 +53,12 @@ public static class ApiDocumentation
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 operation.Parameters ??= [];
+                if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+                {
+                    // The public tracking API needs no token.
+                    operation.Security = [];
+                }
+
                 if (metadata.OfType<ListQueryMetadata>().FirstOrDefault() is { } list)
                 {
                     foreach (var filter in list.Spec.Filters)

@@ -57,14 +57,23 @@ public sealed class ClickWriter : BackgroundService
         // No new hits; the loop drains what is queued before it ends.
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+
+        // A stop that comes before the loop ever ran (it starts on the thread pool) must still
+        // write what was queued; only when the loop is not running, to keep a single reader.
+        if (ExecuteTask is null || ExecuteTask.IsCompleted)
+        {
+            await DrainAsync();
+        }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainAsync();
+
+    private async Task DrainAsync()
     {
         var batch = new List<(HitRequest Request, TaskCompletionSource<HitResult> Done)>(_options.MaxBatchSize);
         var reader = _queue.Reader;
 
-        // Deliberately not cancelled by stoppingToken: shutdown completes the channel instead,
+        // Deliberately not cancelled by the stopping token: shutdown completes the channel instead,
         // so every queued click is still written.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
