@@ -17,7 +17,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
         "get /api/referral-links", "post /api/referral-links",
         "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
-        "get /v1/{code}/hit",
+        "get /v1/{code}/hit", "post /v1/referral", "post /v1/identify",
     ];
 
     public static TheoryData<string, string[], bool> Lists => new()
@@ -77,7 +77,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
     {
         var document = await DocumentAsync();
 
-        foreach (var (key, operation) in OperationsOf(document))
+        foreach (var (key, operation) in OperationsOf(document).Where(o => o.Key.Contains(" /api/", StringComparison.Ordinal)))
         {
             var headers = ParameterNames(operation, "header");
             Assert.True(key.StartsWith("get ", StringComparison.Ordinal) != headers.Contains("Idempotency-Key"), $"{key}: {string.Join(", ", headers)}");

@@ -11,6 +11,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ReferralLink> ReferralLinks => Set<ReferralLink>();
     public DbSet<Click> Clicks => Set<Click>();
     public DbSet<ClickDaily> ClickDaily => Set<ClickDaily>();
+    public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<PartnerSession> PartnerSessions => Set<PartnerSession>();
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -129,3 +129,38 @@ internal sealed class ClickDailyConfiguration : IEntityTypeConfiguration<ClickDa
         b.HasIndex(d => new { d.LinkId, d.Day });
     }
 }
+
+internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
+{
+    public void Configure(EntityTypeBuilder<Referral> b)
+    {
+        b.ToTable("referrals");
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.ExternalId).HasMaxLength(Referral.ExternalIdMaxLength);
+        b.Property(r => r.IpAddress).HasMaxLength(Click.IpMaxLength);
+        b.Property(r => r.UserAgent).HasMaxLength(Click.UserAgentMaxLength);
+        b.Property(r => r.DiscardReason).HasMaxLength(64);
+        b.HasIndex(r => r.PublicId).IsUnique();
+        b.HasIndex(r => r.TrackingId).IsUnique();
+        b.HasIndex(r => new { r.ProjectKey, r.ExternalId }).IsUnique();
+        b.HasIndex(r => new { r.PartnerId, r.CreatedAt });
+        b.HasIndex(r => r.CreatedAt);
+        b.HasOne<Click>().WithMany().HasForeignKey(r => r.ClickId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ReferralLink>().WithMany().HasForeignKey(r => r.LinkId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Partner>().WithMany().HasForeignKey(r => r.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PartnerSessionConfiguration : IEntityTypeConfiguration<PartnerSession>
+{
+    public void Configure(EntityTypeBuilder<PartnerSession> b)
+    {
+        b.ToTable("partner_sessions");
+        b.Property(s => s.IpAddress).HasMaxLength(Click.IpMaxLength);
+        b.Property(s => s.UserAgent).HasMaxLength(Click.UserAgentMaxLength);
+        b.HasIndex(s => new { s.PartnerId, s.CreatedAt });
+        b.HasIndex(s => s.IpAddress);
+        b.HasOne<Partner>().WithMany().HasForeignKey(s => s.PartnerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

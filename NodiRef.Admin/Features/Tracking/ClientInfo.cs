@@ -23,8 +23,18 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
             userAgent = (string?)http.Request.Headers["X-User-Agent"] is { Length: > 0 } forwardedAgent ? forwardedAgent : userAgent;
         }
 
-        return new ClientInfo(ip, string.IsNullOrEmpty(userAgent) ? null : userAgent);
+        return new ClientInfo(ip, string.IsNullOrEmpty(userAgent) ? null : userAgent).Bounded();
     }
+
+    /// <summary>The details a server sent in the body for its visitor, believed only from a trusted caller.</summary>
+    public ClientInfo WithReported(string? ipAddress, string? userAgent, bool trusted) =>
+        trusted
+            ? new ClientInfo(Valid(ipAddress) ?? IpAddress, string.IsNullOrWhiteSpace(userAgent) ? UserAgent : userAgent).Bounded()
+            : this;
+
+    private ClientInfo Bounded() => new(
+        IpAddress is { Length: > Domain.Click.IpMaxLength } ip ? ip[..Domain.Click.IpMaxLength] : IpAddress,
+        UserAgent is { Length: > Domain.Click.UserAgentMaxLength } ua ? ua[..Domain.Click.UserAgentMaxLength] : UserAgent);
 
     /// <summary>The IP to rate-limit by: the connection's, or the forwarded one behind a trusted proxy.</summary>
     public static string RateLimitKey(HttpContext http, TrackingOptions options)

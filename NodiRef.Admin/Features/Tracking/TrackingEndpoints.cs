@@ -10,6 +10,12 @@ namespace NodiRef.Admin.Features.Tracking;
 
 public sealed record HitResponse(Guid TrackingId);
 
+public sealed record ReferralRequest(Guid? TrackingId, string? ExternalId, string? UserAgent, string? IpAddress);
+
+public sealed record ReferralResponse(Guid ReferralId);
+
+public sealed record IdentifyRequest(int? PartnerId, string? ExternalId, string? UserAgent, string? IpAddress);
+
 /// <summary>
 /// The public tracking API (version 1) of the original, in event order: <c>GET /v1/{code}/hit</c>
 /// (and the short form <c>GET /r/{code}</c>), then referral, identify and convert. No cookie session,
@@ -24,6 +30,7 @@ public static class TrackingEndpoints
     {
         services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
         services.AddSingleton<ClickWriter>();
+        services.AddScoped<ReferralService>();
         services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();
@@ -61,6 +68,14 @@ public static class TrackingEndpoints
             .WithSummary("Record a click on a referral link; with redirect=1, answer 302 to the link's target (or the project's landing page) with ref and tracking_id appended")
             .Produces<HitResponse>().Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        v1.MapPost("/referral", ReferralAsync).WithName("Referral")
+            .WithSummary("Record a sign-up that came through a click: tracking_id (required), external_id (the user's id in your system, recommended)")
+            .Produces<ReferralResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        v1.MapPost("/identify", IdentifyAsync).WithName("Identify")
+            .WithSummary("Mark the current browser session as a partner's own (partner_id or the partner's external_id), so self-referrals can be caught")
+            .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapGet("/r/{code}", ShortLinkAsync).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
         return endpoints;
@@ -110,6 +125,24 @@ public static class TrackingEndpoints
 
         var client = ClientInfo.From(http, options, await CallerHasTokenAsync(http, tokens));
         return await writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, clock.GetUtcNow().UtcDateTime));
+    }
+
+    private static async Task<IResult> ReferralAsync(ReferralRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, ApiTokenService tokens, CancellationToken ct)
+    {
+        var trusted = await CallerHasTokenAsync(http, tokens);
+        var client = ClientInfo.From(http, options.Value, trusted).WithReported(body.IpAddress, body.UserAgent, trusted);
+        var result = await referrals.CreateAsync(new ReferralInput(body.TrackingId, body.ExternalId, client), ct);
+        return result.Succeeded
+            ? TypedResults.Json(new ReferralResponse(result.Value!.PublicId), ApiJson.Options, statusCode: StatusCodes.Status201Created)
+            : ApiResponses.Problem(result);
+    }
+
+    private static async Task<IResult> IdentifyAsync(IdentifyRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, ApiTokenService tokens, CancellationToken ct)
+    {
+        var trusted = await CallerHasTokenAsync(http, tokens);
+        var client = ClientInfo.From(http, options.Value, trusted).WithReported(body.IpAddress, body.UserAgent, trusted);
+        var result = await referrals.IdentifyAsync(new IdentifyInput(body.PartnerId, body.ExternalId, client), ct);
+        return result.Succeeded ? TypedResults.Json(new { success = true }, ApiJson.Options) : ApiResponses.Problem(result);
     }
 
     /// <summary>A server calling on behalf of its visitor proves it with an API token; then its forwarded headers count.</summary>

@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+
+namespace NodiRef.Admin.Features.Tracking;
+
+public sealed record ReferralInput(Guid? TrackingId, string? ExternalId, ClientInfo Client);
+
+public sealed record IdentifyInput(int? PartnerId, string? PartnerExternalId, ClientInfo Client);
+
+/// <summary>Turns tracking ids into referrals, and records partners' own sessions (the public API's referral and identify).</summary>
+public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public static class Fields
+    {
+        public const string TrackingId = "tracking_id";
+        public const string ExternalId = "external_id";
+        public const string PartnerId = "partner_id";
+    }
+
+    /// <summary>
+    /// Records a sign-up that came through a click. The partner and project are those of the click;
+    /// the status is the partner's and project's as of now: an inactive partner's referral is discarded.
+    /// </summary>
+    public async Task<Result<Referral>> CreateAsync(ReferralInput input, CancellationToken ct = default)
+    {
+        var externalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId.Trim();
+        var v = new Validation()
+            .Check(input.TrackingId is not null && input.TrackingId != Guid.Empty, Fields.TrackingId, "tracking_id is required: the id GET /v1/{code}/hit answered.")
+            .Optional(externalId, Fields.ExternalId, "external_id", Referral.ExternalIdMaxLength);
+        if (!v.IsValid)
+        {
+            return v.ToResult<Referral>();
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var click = await db.Clicks.AsNoTracking()
+            .Where(c => c.TrackingId == input.TrackingId)
+            .Select(c => new
+            {
+                c.Id,
+                c.LinkId,
+                c.PartnerId,
+                c.ProjectId,
+                PartnerStatus = db.Partners.Where(p => p.Id == c.PartnerId).Select(p => p.Status).First(),
+                ProjectStatus = db.Projects.Where(p => p.Id == c.ProjectId).Select(p => (ProjectStatus?)p.Status).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (click is null)
+        {
+            return Result<Referral>.NotFound($"Unknown tracking_id \"{input.TrackingId}\": no click has it.");
+        }
+
+        if (await db.Referrals.AsNoTracking().AnyAsync(r => r.TrackingId == input.TrackingId, ct))
+        {
+            return Result<Referral>.Conflict("This tracking_id already has its referral: one referral per tracking id.",
+                errors: new Dictionary<string, string> { [Fields.TrackingId] = "This tracking_id already has its referral." });
+        }
+
+        var projectKey = click.ProjectId ?? 0;
+        if (externalId is not null && await db.Referrals.AsNoTracking().AnyAsync(r => r.ProjectKey == projectKey && r.ExternalId == externalId, ct))
+        {
+            return v.Conflict(Fields.ExternalId, $"A referral with external_id \"{externalId}\" already exists in this project.").ToResult<Referral>();
+        }
+
+        var reason = click.PartnerStatus != PartnerStatus.Active ? DiscardReasons.PartnerInactive
+            : click.ProjectStatus == ProjectStatus.Archived ? DiscardReasons.ProjectArchived
+            : null;
+        var referral = new Referral
+        {
+            PublicId = Guid.CreateVersion7(),
+            TrackingId = input.TrackingId!.Value,
+            ClickId = click.Id,
+            LinkId = click.LinkId,
+            PartnerId = click.PartnerId,
+            ProjectId = click.ProjectId,
+            ProjectKey = projectKey,
+            ExternalId = externalId,
+            IpAddress = input.Client.IpAddress,
+            UserAgent = input.Client.UserAgent,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Status = reason is null ? EventStatus.Recorded : EventStatus.Discarded,
+            DiscardReason = reason,
+        };
+        db.Referrals.Add(referral);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Result<Referral>.Conflict("This tracking_id or external_id already has its referral.");
+        }
+
+        return Result<Referral>.Ok(referral);
+    }
+
+    /// <summary>Records that a partner is browsing in this session (their own IP and user agent).</summary>
+    public async Task<Result<PartnerSession>> IdentifyAsync(IdentifyInput input, CancellationToken ct = default)
+    {
+        if (input.PartnerId is null && string.IsNullOrWhiteSpace(input.PartnerExternalId))
+        {
+            return Result<PartnerSession>.Invalid(Fields.PartnerId, "partner_id (or the partner's external_id) is required.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var externalId = input.PartnerExternalId?.Trim();
+        var partnerId = await db.Partners.AsNoTracking()
+            .Where(p => input.PartnerId != null ? p.Id == input.PartnerId : p.ExternalId == externalId)
+            .Select(p => (int?)p.Id)
+            .FirstOrDefaultAsync(ct);
+        if (partnerId is null)
+        {
+            return Result<PartnerSession>.NotFound("No such partner.");
+        }
+
+        var session = new PartnerSession { PartnerId = partnerId.Value, IpAddress = input.Client.IpAddress, UserAgent = input.Client.UserAgent, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.PartnerSessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return Result<PartnerSession>.Ok(session);
+    }
+}
