@@ -170,13 +170,16 @@ public sealed class ClickWriter : BackgroundService
         if (clicks.Count > 0)
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            db.Clicks.AddRange(clicks);
-            await db.SaveChangesAsync();
-            foreach (var ((day, linkId, projectKey, status), (partnerId, count)) in rollups)
+            await ClickStore.InsertAsync(db, clicks);
+            await ClickStore.AddToRollupsAsync(db, rollups.Select(r => new ClickDaily
             {
-                await ClickRollups.AddAsync(db, day, linkId, projectKey, status, partnerId, count);
-            }
-
+                Day = r.Key.Day,
+                LinkId = r.Key.LinkId,
+                ProjectKey = r.Key.ProjectKey,
+                Status = r.Key.Status,
+                PartnerId = r.Value.PartnerId,
+                Count = r.Value.Count,
+            }).ToList());
             await tx.CommitAsync();
         }
 
