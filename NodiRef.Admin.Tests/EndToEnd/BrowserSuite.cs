@@ -6,6 +6,7 @@ using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
+using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Tests.EndToEnd;
@@ -133,6 +134,9 @@ public sealed class BrowserSuite : IAsyncLifetime
     /// <summary>Partners whose name, external id or code matches <paramref name="search"/>, as the app stores them.</summary>
     public Task<Page<PartnerRow>> PartnersAsync(string search) =>
         App.AsAdminAsync(async services => Ok(await services.GetRequiredService<PartnerService>().ListAsync(new PartnerQuery(search) { PageSize = 100 })));
+
+    public Task<IReadOnlyList<LinkRow>> LinksAsync(int partnerId) =>
+        App.AsAdminAsync(async services => Ok(await services.GetRequiredService<ReferralLinkService>().ListAsync(new LinkQuery(partnerId))).Items);
 
     /// <summary>An API token with <paramref name="role"/>; returns the secret.</summary>
     public Task<string> GivenApiTokenAsync(string role) =>

@@ -108,21 +108,49 @@ public abstract class BrowserTest(BrowserSuite suite) : IAsyncLifetime
 
     protected static ILocator Snackbar(IPage page) => page.Locator(".mud-snackbar");
 
-    /// <summary>The MudSelect labelled <paramref name="label"/> inside <paramref name="scope"/>.</summary>
-    protected static ILocator Select(ILocator scope, string label) =>
-        scope.Locator(".mud-input-control").Filter(new() { Has = scope.Page.Locator("label", new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}\\*?$") }) });
+    /// <summary>A MudSelect, found by its accessible name (its label, or its aria-label in grid cells).</summary>
+    protected static ILocator Select(IPage page, string name) =>
+        page.GetByRole(AriaRole.Combobox, new() { Name = name, Exact = true });
 
-    /// <summary>Opens a MudSelect (its <c>.mud-input-control</c>) and picks the option with exactly this text.</summary>
+    protected static ILocator Select(ILocator scope, string name) =>
+        scope.GetByRole(AriaRole.Combobox, new() { Name = name, Exact = true });
+
+    /// <summary>Opens a MudSelect with the mouse and picks the option with exactly this text.</summary>
     protected static async Task ChooseAsync(ILocator select, string option)
     {
         var page = select.Page;
         await select.ClickAsync();
         await OpenOption(page, option).ClickAsync();
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await Expect(OpenOptions(page)).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// Waits until a MudSelect shows <paramref name="text"/>. MudBlazor renders the shown value as
+    /// an input's value or as the combobox's text, depending on the select's options.
+    /// </summary>
+    protected static async Task ExpectSelectedAsync(ILocator select, string text)
+    {
+        if (await select.EvaluateAsync<bool>("e => e.tagName === 'INPUT'"))
+        {
+            await Expect(select).ToHaveValueAsync(text);
+        }
+        else
+        {
+            await Expect(select).ToHaveTextAsync(text);
+        }
+    }
+
+    /// <summary>The options of the select that is open now.</summary>
+    protected static ILocator OpenOptions(IPage page) => page.Locator(".mud-popover-open [role=option]");
+
     protected static ILocator OpenOption(IPage page, string option) =>
-        page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(option)}\\s*$") });
+        page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true });
+
+    protected static ILocator Button(IPage page, string name) =>
+        page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    protected static ILocator Button(ILocator scope, string name) =>
+        scope.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
