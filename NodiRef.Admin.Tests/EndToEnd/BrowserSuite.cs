@@ -53,6 +53,11 @@ public sealed class BrowserSuite : IAsyncLifetime
             var (email, password) = await GivenUserAsync(role);
             Users[role] = (email, password);
         }
+
+        // The unfiltered grids always hold more rows than any one test's search narrows them to,
+        // so "the grid shows N rows" tells that a search was applied even when a test runs first.
+        await GivenPartnerAsync("Background partner one", "background_1");
+        await GivenPartnerAsync("Background partner two", "background_2");
     }
 
     public async ValueTask DisposeAsync()
