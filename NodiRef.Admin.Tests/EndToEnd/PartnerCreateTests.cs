@@ -14,7 +14,7 @@ public sealed class PartnerCreateTests(BrowserSuite suite) : BrowserTest(suite)
         var page = await NewPageAsync();
         await OpenAsync(page, "projects");
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Partners", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Partners", Exact = true }).ClickAsync();
         await Expect(Heading(page, "Partners")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(Url("partners"));
 
