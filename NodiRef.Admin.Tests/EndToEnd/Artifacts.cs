@@ -23,7 +23,7 @@ public static class Artifacts
 
     public static string Screenshot(string name) => Path.Combine(Screenshots, name + ".png");
 
-    private static string Folder(params string[] parts)
+    public static string Folder(params string[] parts)
     {
         var path = Path.Combine([Root.Value, .. parts]);
         Directory.CreateDirectory(path);
