@@ -110,7 +110,7 @@ public sealed class BrowserSuite : IAsyncLifetime
     /// <summary>Fills and sends the sign-in form, as a person would.</summary>
     public async Task SignInAsync(IPage page, string email, string password)
     {
-        await page.GotoAsync(new Uri(App.BaseUri, "Account/Login").ToString());
+        await page.GotoAsync("Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -42,6 +42,37 @@ public sealed class FirstStartTests(BrowserSuite suite) : BrowserTest(suite)
         await Expect(stranger).ToHaveURLAsync(new Uri(app.BaseUri, "Account/Login?ReturnUrl=%2Fpartners").ToString());
     }
 
+    [Fact]
+    public async Task A_fresh_install_tells_on_its_empty_pages_what_to_do_first()
+    {
+        const string email = "owner@fresh.test";
+        const string password = "a fresh install passphrase";
+        await using var app = await AppUnderTest.StartAsync(email, password);
+        var page = await NewPageOnAsync(app);
+        await Suite.SignInAsync(page, email, password);
+        await Expect(page).ToHaveURLAsync(new Uri(app.BaseUri, "partners").ToString());
+
+        foreach (var (path, heading, message) in new[]
+        {
+            ("projects", "Projects", "No projects yet. A project is the first thing to set up: create one with Create Project."),
+            ("partners", "Partners", "No partners yet. Create the first one with Create Partner, or through the API."),
+            ("api-tokens", "API Tokens", "No API tokens yet. Create one for each backend that calls the API."),
+        })
+        {
+            await OpenAsync(page, path);
+            await Expect(Heading(page, heading)).ToBeVisibleAsync();
+            await Expect(page.GetByText(message)).ToBeVisibleAsync();
+            await Expect(Rows(page)).ToHaveCountAsync(0);
+            await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"empty-{path}"), FullPage = true });
+        }
+
+        // Its empty state still reads "No referral link matches these filters.": see KnownIssues (empty referral links).
+        await OpenAsync(page, "referral-links");
+        await Expect(Heading(page, "Referral Links")).ToBeVisibleAsync();
+        await Expect(Rows(page)).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("empty-referral-links"), FullPage = true });
+    }
+
     private static async Task FillSetupAsync(IPage page, string name, string email, string password)
     {
         await page.GetByLabel("Your name").FillAsync(name);
