@@ -121,8 +121,8 @@ public sealed class BrowserSuite : IAsyncLifetime
         {
             var email = $"{role.ToLowerInvariant()}-{Unique.Id()}@e2e.test";
             var password = "pw " + Guid.NewGuid().ToString("N");
-            var result = await services.GetRequiredService<UserService>().CreateAsync(new CreateUserInput(email, name ?? $"{role} {Unique.Id()}", role, password));
-            return (email, Ok(result).Email == email ? password : throw new InvalidOperationException("The user was created with another email."));
+            Ok(await services.GetRequiredService<UserService>().CreateAsync(new CreateUserInput(email, name ?? $"{role} {Unique.Id()}", role, password)));
+            return (email, password);
         });
 
     public Task<ProjectRow> GivenProjectAsync(string name) =>

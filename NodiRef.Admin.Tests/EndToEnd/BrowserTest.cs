@@ -63,10 +63,6 @@ public abstract class BrowserTest(BrowserSuite suite) : IAsyncLifetime
         return await NewPageWithStateAsync(state, viewport);
     }
 
-    /// <summary>A page in a fresh browser context signed in as the given user.</summary>
-    protected async Task<IPage> NewPageAsAsync(string email, string password, ViewportSize? viewport = null) =>
-        await NewPageWithStateAsync(await Suite.SignedInStateAsync(email, password), viewport);
-
     /// <summary>An anonymous page on another app than the suite's.</summary>
     protected Task<IPage> NewPageOnAsync(AppUnderTest app) => NewPageWithStateAsync(null, null, app);
 
