@@ -96,61 +96,13 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
         await Expect(Button(page, theme == "dark" ? "Switch to light mode" : "Switch to dark mode")).ToBeVisibleAsync();
     }
 
-    /// <summary>
-    /// Violations reported to the app owner, each on one rule and one selector, excluded here so that
-    /// everything else stays checked. The strict checks live in KnownIssues.cs.pending until they are fixed.
-    /// </summary>
-    private static readonly (string Rule, string Selector, string Report)[] Reported =
-    [
-        ("color-contrast", ".mud-chip-color-success .mud-chip-content", "A11Y-1: success chips (Active) too pale"),
-        ("color-contrast", ".mud-button-outlined-warning *, .mud-button-text-warning *", "A11Y-2: warning buttons (Deactivate, Disable)"),
-        ("color-contrast", ".mud-button-outlined-error *, .mud-button-text-error *", "A11Y-3: error buttons (Delete, Revoke)"),
-        ("color-contrast", ".muted, .muted *", "A11Y-4: secondary text (.muted)"),
-        ("color-contrast", ".mud-breadcrumbs [aria-current=page]", "A11Y-5: current breadcrumb"),
-        ("link-in-text-block", ".muted .mud-link", "A11Y-6: link inside muted text (API Tokens intro)"),
-        ("color-contrast", ".mud-button-filled-primary *", "A11Y-7: white text on the light primary of dark mode (Create ..., Add link)"),
-        ("button-name", ".mud-autocomplete .mud-input-adornment-icon-button", "A11Y-8: unnamed dropdown button of the Partner filter"),
-    ];
-
     /// <summary>Runs axe-core on the page as it is now and fails with a readable list of what it found.</summary>
-    internal static async Task AssertNoSeriousViolationsAsync(IPage page, string label, bool strict = false)
+    internal static async Task AssertNoSeriousViolationsAsync(IPage page, string label)
     {
         var result = await page.RunAxe();
         await File.WriteAllTextAsync(Path.Combine(Artifacts.Folder("artifacts", "axe"), $"{label}.txt"), Describe(page.Url, result.Violations));
-        var serious = new List<AxeResultItem>();
-        foreach (var violation in result.Violations.Where(v => v.Impact is "critical" or "serious"))
-        {
-            var unreported = new List<AxeResultNode>();
-            foreach (var node in violation.Nodes)
-            {
-                if (strict || !await IsReportedAsync(page, violation.Id, node))
-                {
-                    unreported.Add(node);
-                }
-            }
-
-            if (unreported.Count > 0)
-            {
-                violation.Nodes = [.. unreported];
-                serious.Add(violation);
-            }
-        }
-
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
         Assert.True(serious.Count == 0, Describe(page.Url, serious));
-    }
-
-    private static async Task<bool> IsReportedAsync(IPage page, string rule, AxeResultNode node)
-    {
-        var selectors = Reported.Where(r => r.Rule == rule).Select(r => r.Selector).ToArray();
-        var target = node.Target?.Selector;
-        if (selectors.Length == 0 || string.IsNullOrEmpty(target))
-        {
-            return false;
-        }
-
-        return await page.EvaluateAsync<bool>(
-            "([target, selectors]) => { const e = document.querySelector(target); return !!e && selectors.some(s => e.matches(s)); }",
-            new object[] { target, selectors });
     }
 
     private static string Describe(string url, IEnumerable<AxeResultItem> violations)

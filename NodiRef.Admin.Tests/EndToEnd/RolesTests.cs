@@ -60,7 +60,7 @@ public sealed class RolesTests(BrowserSuite suite) : BrowserTest(suite)
         await OpenAsync(page, "partners");
         await page.EvaluateAsync("path => Blazor.navigateTo(path)", path);
         await Expect(page).ToHaveURLAsync(Url(path));
-        await Expect(page.GetByText("You do not have permission to see this page.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Your role does not allow this page.");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
     }
