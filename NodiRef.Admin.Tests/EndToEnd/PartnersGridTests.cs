@@ -123,4 +123,34 @@ public sealed class PartnersGridTests(BrowserSuite suite) : BrowserTest(suite)
         await Expect(Button(page, "Activate")).ToBeVisibleAsync();
         await Expect(Button(page, "Deactivate")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_deactivated_partners_link_still_redirects_and_its_click_shows_as_discarded()
+    {
+        var project = await Suite.GivenProjectAsync("Lapsed " + Unique.Id());
+        var partner = (await Suite.GivenPartnerAsync("Lapsed " + Unique.Id(), "lapsed_" + Unique.Id(), project.Id)).Partner;
+        var code = (await Suite.LinksAsync(partner.Id)).Single().Code;
+        var page = await NewPageAsync();
+        await OpenAsync(page, "partners");
+        await page.GetByLabel("Search").FillAsync(partner.ExternalId!);
+        await Expect(Rows(page)).ToHaveCountAsync(1);
+        await ChooseAsync(Select(Row(page, partner.Name), $"Status of {partner.Name}"), "Inactive");
+        await Expect(Snackbar(page)).ToContainTextAsync($"{partner.Name} is now inactive.");
+
+        // The visitor is still sent on to the project's landing page, with the tracking id.
+        using var visitor = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Suite.App.BaseUri };
+        var hit = await visitor.GetAsync($"r/{code}", Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, hit.StatusCode);
+        Assert.StartsWith(project.LandingUrl, hit.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"ref={code}", hit.Headers.Location.ToString(), StringComparison.Ordinal);
+
+        // The click is on the Clicks page, discarded, and the partner's totals do not count it.
+        await OpenAsync(page, "clicks");
+        var row = Rows(page).Filter(new() { HasText = code });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("Discarded: Partner inactive");
+        await OpenAsync(page, $"partners/{partner.Id}");
+        await Expect(page.GetByTestId("partner-clicks")).ToContainTextAsync("0");
+        await Expect(page.GetByTestId("partner-clicks")).ToContainTextAsync("+1 discarded, not counted");
+    }
 }
