@@ -6,13 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
 db="$work/bench.db"
+mkdir -p "$work"
 rm -f "$db" "$db"-*
 
 dotnet build -c Release NodiRef.Admin >/dev/null
 dotnet build -c Release bench/NodiRef.Bench >/dev/null
 
 echo "== seed"
-ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --project NodiRef.Admin -- seed --partners 1000000 --links 1500000 | tail -n 1
+ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- seed --partners 1000000 --links 1500000 | tail -n 1
 
 echo "== grid queries"
 dotnet run -c Release --no-build --project bench/NodiRef.Bench -- grid --db "$db" --iterations 30
