@@ -18,10 +18,11 @@ public static class CommandLine
         var partners = new Option<int>("--partners") { Description = "How many partners to add.", DefaultValueFactory = _ => 1000 };
         var links = new Option<int>("--links") { Description = "How many referral links to add.", DefaultValueFactory = _ => 1500 };
         var projects = new Option<int>("--projects") { Description = "How many projects to add.", DefaultValueFactory = _ => 12 };
-        var seed = new Command("seed", "Fill the database with realistic demo projects, partners and links.") { partners, links, projects };
+        var clicks = new Option<long>("--clicks") { Description = "How many clicks to add on the new links (with their daily totals).", DefaultValueFactory = _ => 0 };
+        var seed = new Command("seed", "Fill the database with realistic demo projects, partners, links and clicks.") { partners, links, projects, clicks };
         seed.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(partners) < 0 || parse.GetValue(links) < 0 || parse.GetValue(projects) < 0)
+            if (parse.GetValue(partners) < 0 || parse.GetValue(links) < 0 || parse.GetValue(projects) < 0 || parse.GetValue(clicks) < 0)
             {
                 await Console.Error.WriteLineAsync("Counts must be zero or more.");
                 return 2;
@@ -31,8 +32,8 @@ public static class CommandLine
             await using var scope = app.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
             var report = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
-                .SeedAsync(new SeedOptions(parse.GetValue(partners), parse.GetValue(links), parse.GetValue(projects)), ct);
-            Console.WriteLine($"Seeded {report.Projects:N0} projects, {report.Partners:N0} partners and {report.Links:N0} links in {report.Elapsed.TotalSeconds:F1} s.");
+                .SeedAsync(new SeedOptions(parse.GetValue(partners), parse.GetValue(links), parse.GetValue(projects), parse.GetValue(clicks)), ct);
+            Console.WriteLine($"Seeded {report.Projects:N0} projects, {report.Partners:N0} partners, {report.Links:N0} links and {report.Clicks:N0} clicks in {report.Elapsed.TotalSeconds:F1} s.");
             return 0;
         });
 

@@ -9,6 +9,7 @@ using NodiRef.Bench;
 
 // Usage (see bench/README.md):
 //   grid --db <seeded.db> [--iterations 30]     partners grid server queries: median and p95 per query shape
+//   clicks --db <seeded.db> [--iterations 30]   Clicks grid queries and partner totals
 //   page --url <app url> --email E --password P [--iterations 10]
 //                                               time from navigation to the first grid row in Chromium
 var iterations = int.Parse(Arg("--iterations") ?? "30", System.Globalization.CultureInfo.InvariantCulture);
@@ -19,6 +20,11 @@ if (args.FirstOrDefault() == "page")
 }
 
 var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
+if (args.FirstOrDefault() == "clicks")
+{
+    await ClickQueries.RunAsync(db, iterations);
+    return;
+}
 
 var services = new ServiceCollection();
 services.AddLogging();

@@ -7,9 +7,9 @@ using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Seeding;
 
-public sealed record SeedOptions(int Partners, int Links, int Projects = 12, int RandomSeed = 20261125);
+public sealed record SeedOptions(int Partners, int Links, int Projects = 12, long Clicks = 0, int RandomSeed = 20261125);
 
-public sealed record SeedReport(int Projects, int Partners, int Links, TimeSpan Elapsed);
+public sealed record SeedReport(int Projects, int Partners, int Links, long Clicks, TimeSpan Elapsed);
 
 /// <summary>
 /// Fills the database with realistic projects, partners and links for demos and benchmarks.
@@ -144,15 +144,99 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         }
 
         await tx.CommitAsync(ct);
+        if (options.Clicks > 0)
+        {
+            await SeedClicksAsync(db, connection, options, random, firstPartnerId, ct);
+        }
+
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize;", ct);
         }
 
-        var report = new SeedReport(options.Projects, options.Partners, Math.Min(options.Links, options.Partners == 0 ? 0 : options.Links), watch.Elapsed);
-        logger.LogInformation("Seeded {Projects} projects, {Partners} partners and {Links} links in {Elapsed}.", report.Projects, report.Partners, report.Links, report.Elapsed);
+        var report = new SeedReport(options.Projects, options.Partners, Math.Min(options.Links, options.Partners == 0 ? 0 : options.Links), options.Clicks, watch.Elapsed);
+        logger.LogInformation("Seeded {Projects} projects, {Partners} partners, {Links} links and {Clicks} clicks in {Elapsed}.", report.Projects, report.Partners, report.Links, report.Clicks, report.Elapsed);
         return report;
     }
+
+    /// <summary>
+    /// Clicks on the new partners' links, popular links getting most of them, over the time since each
+    /// link was created; an inactive partner's clicks and a few crawlers' are discarded. The daily
+    /// rollups are computed from them at the end, as the writer would have kept them.
+    /// </summary>
+    private async Task SeedClicksAsync(AppDbContext db, DbConnection connection, SeedOptions options, Random random, int firstPartnerId, CancellationToken ct)
+    {
+        var links = new List<(int Id, int PartnerId, int? ProjectId, DateTime CreatedAt, bool Inactive)>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = """
+                SELECT l."Id", l."PartnerId", l."ProjectId", l."CreatedAt", p."Status"
+                FROM referral_links l JOIN partners p ON p."Id" = l."PartnerId"
+                WHERE l."PartnerId" >= @first ORDER BY l."Id"
+                """;
+            Add(read, "@first", firstPartnerId);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                links.Add((reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetDateTime(3), reader.GetString(4) == nameof(PartnerStatus.Inactive)));
+            }
+        }
+
+        if (links.Count == 0)
+        {
+            return;
+        }
+
+        var firstClickId = await NextIdAsync(connection, null, "clicks", ct);
+        var sqlite = db.Database.IsSqlite();
+        var now = DateTime.UtcNow;
+        const int perTransaction = 1_000_000;
+        for (long written = 0; written < options.Clicks;)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using (var writer = new RowWriter(connection, tx, ClickInsert, 9, lastValue: "NULL"))
+            {
+                for (var i = 0; i < perTransaction && written < options.Clicks; i++, written++)
+                {
+                    // Squaring a uniform draw favours the first links: a few partners bring most traffic.
+                    var u = random.NextDouble();
+                    var link = links[(int)(u * u * links.Count)];
+                    var at = link.CreatedAt + TimeSpan.FromTicks((long)((now - link.CreatedAt).Ticks * random.NextDouble()));
+                    var bot = random.Next(100) < 2;
+                    var reason = link.Inactive ? DiscardReasons.PartnerInactive : bot ? DiscardReasons.Bot : null;
+                    var trackingId = Guid.CreateVersion7(at);
+                    await writer.WriteAsync(
+                        [
+                            sqlite ? trackingId.ToString().ToUpperInvariant() : trackingId,
+                            link.Id, link.PartnerId, link.ProjectId,
+                            $"203.0.{random.Next(256)}.{random.Next(256)}",
+                            bot ? "Mozilla/5.0 (compatible; Googlebot/2.1)" : "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+                            at,
+                            (reason is null ? EventStatus.Recorded : EventStatus.Discarded).ToString(),
+                            reason,
+                        ],
+                        ct);
+                }
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        // SQLite's date() matches how DateOnly is stored ("yyyy-MM-dd").
+        await using var rollup = connection.CreateCommand();
+        rollup.CommandText = """
+            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
+            SELECT date("CreatedAt"), "LinkId", COALESCE("ProjectId", 0), "Status", MIN("PartnerId"), COUNT(*)
+            FROM clicks WHERE "Id" >= @first
+            GROUP BY date("CreatedAt"), "LinkId", COALESCE("ProjectId", 0), "Status"
+            ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
+            """;
+        rollup.CommandTimeout = 0;
+        Add(rollup, "@first", firstClickId);
+        await rollup.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string ClickInsert = """INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "CreatedAt", "Status", "DiscardReason", "Referrer") VALUES """;
 
     private const string PartnerInsert = """INSERT INTO partners ("Name", "NameSearch", "ExternalId", "Status", "DefaultProjectId", "CreatedAt", "UpdatedAt", "Version") VALUES """;
     private const string LinkInsert = """INSERT INTO referral_links ("Code", "CodeKey", "PartnerId", "ProjectId", "TargetUrl", "Metadata", "CreatedAt", "UpdatedAt", "Version") VALUES """;
@@ -164,7 +248,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         private readonly DbParameter[] _parameters;
         private bool _prepared;
 
-        public RowWriter(DbConnection connection, DbTransaction tx, string insert, int columns)
+        /// <param name="lastValue">A constant for the insert's last column (the Version of partners and links).</param>
+        public RowWriter(DbConnection connection, DbTransaction tx, string insert, int columns, string lastValue = "0")
         {
             _command = connection.CreateCommand();
             _command.Transaction = tx;
@@ -178,7 +263,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
                 _command.Parameters.Add(_parameters[i]);
             }
 
-            _command.CommandText = insert + "(" + string.Join(",", names) + ",0)";
+            _command.CommandText = insert + "(" + string.Join(",", names) + "," + lastValue + ")";
         }
 
         public async Task WriteAsync(object?[] row, CancellationToken ct)
@@ -200,7 +285,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         public ValueTask DisposeAsync() => _command.DisposeAsync();
     }
 
-    private static async Task<int> NextIdAsync(DbConnection connection, DbTransaction tx, string table, CancellationToken ct)
+    private static async Task<int> NextIdAsync(DbConnection connection, DbTransaction? tx, string table, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
