@@ -30,6 +30,7 @@ public sealed class ClickWriterTests : ServiceTest
         var stored = await db.Clicks.Where(c => c.LinkId == link.Id).Select(c => c.TrackingId).ToListAsync(Ct);
         Assert.Equal(results.Select(r => r.TrackingId).Order(), stored.Order());
         Assert.Equal(50, await db.ClickDaily.Where(d => d.LinkId == link.Id).SumAsync(d => d.Count, Ct));
+        Assert.Equal(50, await db.ClickDailyProject.SumAsync(d => d.Count, Ct));
     }
 
     [Fact]

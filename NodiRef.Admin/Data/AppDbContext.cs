@@ -11,6 +11,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ReferralLink> ReferralLinks => Set<ReferralLink>();
     public DbSet<Click> Clicks => Set<Click>();
     public DbSet<ClickDaily> ClickDaily => Set<ClickDaily>();
+    public DbSet<ClickDailyProject> ClickDailyProject => Set<ClickDailyProject>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<PartnerSession> PartnerSessions => Set<PartnerSession>();
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();

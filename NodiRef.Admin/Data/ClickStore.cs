@@ -84,6 +84,33 @@ public static class ClickStore
         }
     }
 
+    /// <summary>Adds counts to the per-project daily totals: one upsert statement per batch.</summary>
+    public static async Task AddToProjectRollupsAsync(AppDbContext db, IReadOnlyList<ClickDailyProject> increments, CancellationToken ct = default)
+    {
+        if (increments.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new StringBuilder("""INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count") VALUES """);
+        for (var i = 0; i < increments.Count; i++)
+        {
+            var d = increments[i];
+            var n = i * 4;
+            sql.Append(i == 0 ? "" : ",").Append($"(@p{n},@p{n + 1},@p{n + 2},@p{n + 3})");
+            Add(cmd, "@p" + n, d.Day);
+            Add(cmd, "@p" + (n + 1), d.ProjectKey);
+            Add(cmd, "@p" + (n + 2), d.Status.ToString());
+            Add(cmd, "@p" + (n + 3), d.Count);
+        }
+
+        sql.Append("""ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count" """);
+        cmd.CommandText = sql.ToString();
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     private static void Add(DbCommand cmd, string name, object? value)
     {
         var p = cmd.CreateParameter();

@@ -118,6 +118,17 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class ClickDailyProjectConfiguration : IEntityTypeConfiguration<ClickDailyProject>
+{
+    public void Configure(EntityTypeBuilder<ClickDailyProject> b)
+    {
+        b.ToTable("click_daily_project");
+        b.HasKey(d => new { d.Day, d.ProjectKey, d.Status });
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(d => new { d.ProjectKey, d.Day });
+    }
+}
+
 internal sealed class ClickDailyConfiguration : IEntityTypeConfiguration<ClickDaily>
 {
     public void Configure(EntityTypeBuilder<ClickDaily> b)

@@ -58,3 +58,18 @@ public sealed class ClickDaily
     public int PartnerId { get; set; }
     public long Count { get; set; }
 }
+
+/// <summary>
+/// Clicks per day, project and status: a few rows per day in all, so totals over the whole
+/// program, a project, a status or a date range are a small sum whatever the number of clicks.
+/// </summary>
+public sealed class ClickDailyProject
+{
+    public DateOnly Day { get; set; }
+
+    /// <summary>The project as of the clicks; 0 when the link had none.</summary>
+    public int ProjectKey { get; set; }
+
+    public EventStatus Status { get; set; }
+    public long Count { get; set; }
+}

@@ -357,6 +357,28 @@ namespace NodiRef.Admin.Data.Migrations
                     b.ToTable("click_daily", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ClickDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProjectKey", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("click_daily_project", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")

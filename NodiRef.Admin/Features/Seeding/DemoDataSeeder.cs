@@ -234,6 +234,18 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         rollup.CommandTimeout = 0;
         Add(rollup, "@first", firstClickId);
         await rollup.ExecuteNonQueryAsync(ct);
+
+        await using var projectRollup = connection.CreateCommand();
+        projectRollup.CommandText = """
+            INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
+            SELECT date("CreatedAt"), COALESCE("ProjectId", 0), "Status", COUNT(*)
+            FROM clicks WHERE "Id" >= @first
+            GROUP BY date("CreatedAt"), COALESCE("ProjectId", 0), "Status"
+            ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
+            """;
+        projectRollup.CommandTimeout = 0;
+        Add(projectRollup, "@first", firstClickId);
+        await projectRollup.ExecuteNonQueryAsync(ct);
     }
 
     private const string ClickInsert = """INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "CreatedAt", "Status", "DiscardReason", "Referrer") VALUES """;

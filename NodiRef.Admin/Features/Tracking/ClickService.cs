@@ -48,10 +48,12 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.Clicks.AsNoTracking();
         var totals = db.ClickDaily.AsNoTracking();
+        var programTotals = db.ClickDailyProject.AsNoTracking();
         if (query.ProjectId is { } projectId)
         {
             q = q.Where(c => c.ProjectId == projectId);
             totals = totals.Where(d => d.ProjectKey == projectId);
+            programTotals = programTotals.Where(d => d.ProjectKey == projectId);
         }
 
         if (query.PartnerId is { } partnerId)
@@ -64,6 +66,7 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         {
             q = q.Where(c => c.Status == status);
             totals = totals.Where(d => d.Status == status);
+            programTotals = programTotals.Where(d => d.Status == status);
         }
 
         if (query.From is { } from)
@@ -71,6 +74,7 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
             var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             q = q.Where(c => c.CreatedAt >= start);
             totals = totals.Where(d => d.Day >= from);
+            programTotals = programTotals.Where(d => d.Day >= from);
         }
 
         if (query.To is { } to)
@@ -78,9 +82,13 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
             var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             q = q.Where(c => c.CreatedAt < end);
             totals = totals.Where(d => d.Day <= to);
+            programTotals = programTotals.Where(d => d.Day <= to);
         }
 
-        var total = await totals.SumAsync(d => d.Count, ct);
+        // Per-partner totals come from the per-link rollups; everything else from the per-project ones, a few rows a day.
+        var total = query.PartnerId is null
+            ? await programTotals.SumAsync(d => d.Count, ct)
+            : await totals.SumAsync(d => d.Count, ct);
         var desc = query.Sort?.Descending ?? true;
         var ordered = desc ? q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id) : q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id);
         var rows = await ordered.Skip(query.Skip).Take(query.Take)

@@ -180,6 +180,10 @@ public sealed class ClickWriter : BackgroundService
                 PartnerId = r.Value.PartnerId,
                 Count = r.Value.Count,
             }).ToList());
+            await ClickStore.AddToProjectRollupsAsync(db, rollups
+                .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
+                .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) })
+                .ToList());
             await tx.CommitAsync();
         }
 

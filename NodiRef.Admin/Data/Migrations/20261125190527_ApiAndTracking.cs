@@ -52,6 +52,20 @@ namespace NodiRef.Admin.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "click_daily_project",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ProjectKey = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_click_daily_project", x => new { x.Day, x.ProjectKey, x.Status });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "idempotency_records",
                 columns: table => new
                 {
@@ -170,6 +184,11 @@ namespace NodiRef.Admin.Data.Migrations
                 columns: new[] { "PartnerId", "Day" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_click_daily_project_ProjectKey_Day",
+                table: "click_daily_project",
+                columns: new[] { "ProjectKey", "Day" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
@@ -242,6 +261,9 @@ namespace NodiRef.Admin.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "click_daily");
+
+            migrationBuilder.DropTable(
+                name: "click_daily_project");
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");

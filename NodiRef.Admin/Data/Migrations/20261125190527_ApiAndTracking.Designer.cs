@@ -11,7 +11,7 @@ using NodiRef.Admin.Data;
 namespace NodiRef.Admin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261125182425_ApiAndTracking")]
+    [Migration("20261125190527_ApiAndTracking")]
     partial class ApiAndTracking
     {
         /// <inheritdoc />
@@ -358,6 +358,28 @@ namespace NodiRef.Admin.Data.Migrations
                     b.HasIndex("PartnerId", "Day");
 
                     b.ToTable("click_daily", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.ClickDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProjectKey", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("click_daily_project", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
