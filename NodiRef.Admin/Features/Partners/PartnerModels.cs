@@ -24,7 +24,7 @@ public sealed record PartnerDetails(PartnerRow Partner, long ClickCount)
     public bool WasUsed => ClickCount > 0;
 
     public string? DeleteBlockedReason => WasUsed
-        ? $"This partner has {ClickCount:N0} recorded click(s); its history must be kept, so it can only be deactivated."
+        ? $"This partner has {ClickCount:N0} click(s) on record (discarded ones included); its history must be kept, so it can only be deactivated."
         : null;
 }
 
