@@ -66,22 +66,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
-        services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                // The same rules as AppServices.
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 4;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.User.RequireUniqueEmail = true;
-                options.SignIn.RequireConfirmedAccount = false;
-                options.SignIn.RequireConfirmedEmail = false;
-            })
+        services.AddIdentityCore<ApplicationUser>(Hosting.AppServices.ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();

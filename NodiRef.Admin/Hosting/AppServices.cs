@@ -18,6 +18,26 @@ namespace NodiRef.Admin.Hosting;
 
 public static class AppServices
 {
+    /// <summary>Sign-in rules of the back-office; the tests apply the same ones.</summary>
+    public static void ConfigureIdentity(IdentityOptions options)
+    {
+        // Length over composition (NIST SP 800-63B): at least 12 characters, no forced character classes.
+        options.Password.RequiredLength = 12;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 4;
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        options.User.RequireUniqueEmail = true;
+
+        // No mail server on a typical self-hosted install: confirmation must not block sign-in.
+        options.SignIn.RequireConfirmedAccount = false;
+        options.SignIn.RequireConfirmedEmail = false;
+    }
+
     public static WebApplicationBuilder AddNodiRef(this WebApplicationBuilder builder)
     {
         // Serve package assets (MudBlazor's CSS and JS) from the build output in every
@@ -69,23 +89,7 @@ public static class AppServices
         });
         services.AddAuthorization();
 
-        services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                // Length over composition (NIST SP 800-63B): at least 12 characters, no forced character classes.
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 4;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.User.RequireUniqueEmail = true;
-                // No mail server on a typical self-hosted install: confirmation must not block sign-in.
-                options.SignIn.RequireConfirmedAccount = false;
-                options.SignIn.RequireConfirmedEmail = false;
-            })
+        services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
