@@ -8,7 +8,6 @@ using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
-using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Api;
 
@@ -22,7 +21,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_hit_for_an_active_partner_is_recorded_with_its_partner_and_project_and_answers_a_tracking_id()
     {
-        var (project, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var (project, partner, link) = await app.GivenLinkAsync(targetUrl: null);
         var client = app.Anonymous();
 
         var response = await client.GetAsync($"/v1/{link.Code}/hit", Ct);
@@ -40,8 +39,8 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Redirects_go_to_the_target_or_the_landing_page_with_ref_and_tracking_id()
     {
-        var (_, _, withTarget) = await GivenLinkAsync(targetUrl: "https://shop.example.com/spring?utm=x");
-        var (project, _, withoutTarget) = await GivenLinkAsync(targetUrl: null);
+        var (_, _, withTarget) = await app.GivenLinkAsync(targetUrl: "https://shop.example.com/spring?utm=x");
+        var (project, _, withoutTarget) = await app.GivenLinkAsync(targetUrl: null);
         var client = app.Anonymous();
 
         var viaV1 = await client.GetAsync($"/v1/{withTarget.Code}/hit?redirect=1", Ct);
@@ -60,7 +59,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task An_inactive_partners_click_is_stored_discarded_counts_nowhere_and_still_redirects()
     {
-        var (_, partner, link) = await GivenLinkAsync(targetUrl: "https://example.com/landing");
+        var (_, partner, link) = await app.GivenLinkAsync(targetUrl: "https://example.com/landing");
         await SetPartnerStatusAsync(partner.Id, PartnerStatus.Inactive);
         var client = app.Anonymous();
 
@@ -76,13 +75,13 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Reactivation_counts_only_later_clicks_and_leaves_earlier_ones_discarded()
     {
-        var (_, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var (_, partner, link) = await app.GivenLinkAsync(targetUrl: null);
         var client = app.Anonymous();
         await SetPartnerStatusAsync(partner.Id, PartnerStatus.Inactive);
-        var whileInactive = await TrackingIdAsync(client, link.Code);
+        var whileInactive = await client.HitAsync(link.Code);
 
         await SetPartnerStatusAsync(partner.Id, PartnerStatus.Active);
-        var afterwards = await TrackingIdAsync(client, link.Code);
+        var afterwards = await client.HitAsync(link.Code);
 
         await using var db = app.Db();
         var clicks = await db.Clicks.AsNoTracking().Where(c => c.LinkId == link.Id).ToDictionaryAsync(c => c.TrackingId, c => c.Status, Ct);
@@ -94,8 +93,8 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_click_on_an_archived_projects_link_is_discarded_and_a_crawlers_too()
     {
-        var (project, _, link) = await GivenLinkAsync(targetUrl: null);
-        var (_, _, other) = await GivenLinkAsync(targetUrl: null);
+        var (project, _, link) = await app.GivenLinkAsync(targetUrl: null);
+        var (_, _, other) = await app.GivenLinkAsync(targetUrl: null);
         await using (var scope = app.AsUser(Roles.Admin))
         {
             var projects = scope.ServiceProvider.GetRequiredService<ProjectService>();
@@ -103,7 +102,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
         }
 
         var client = app.Anonymous();
-        var archived = await TrackingIdAsync(client, link.Code);
+        var archived = await client.HitAsync(link.Code);
         using var crawler = new HttpRequestMessage(HttpMethod.Get, $"/v1/{other.Code}/hit");
         crawler.Headers.UserAgent.ParseAdd("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
         var bot = await (await client.SendAsync(crawler, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
@@ -139,7 +138,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Forwarded_client_headers_count_only_from_a_caller_with_an_api_token()
     {
-        var (_, _, link) = await GivenLinkAsync(targetUrl: null);
+        var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
 
         var forged = await HitWithHeadersAsync(app.Anonymous(), link.Code);
         var server = await HitWithHeadersAsync(app.Viewer, link.Code);
@@ -156,10 +155,10 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Many_concurrent_hits_are_each_stored_exactly_once()
     {
-        var (_, partner, link) = await GivenLinkAsync(targetUrl: null);
+        var (_, partner, link) = await app.GivenLinkAsync(targetUrl: null);
         var client = app.Anonymous();
 
-        var ids = await Task.WhenAll(Enumerable.Range(0, 250).Select(_ => TrackingIdAsync(client, link.Code)));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 250).Select(_ => client.HitAsync(link.Code)));
 
         await using var db = app.Db();
         var stored = await db.Clicks.Where(c => c.LinkId == link.Id).Select(c => c.TrackingId).ToListAsync(Ct);
@@ -171,7 +170,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task The_rate_limit_answers_429_with_retry_after_per_client_address()
     {
-        var (_, _, link) = await GivenLinkAsync(targetUrl: null);
+        var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
         using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "3"));
         var client = limited.CreateClient();
 
@@ -196,23 +195,6 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
         var response = await client.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid();
-    }
-
-    private static async Task<Guid> TrackingIdAsync(HttpClient client, string code)
-    {
-        var response = await client.GetAsync($"/v1/{code}/hit", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid();
-    }
-
-    private async Task<(ProjectRow Project, PartnerRow Partner, LinkRow Link)> GivenLinkAsync(string? targetUrl)
-    {
-        await using var scope = app.AsUser(Roles.Admin);
-        var services = scope.ServiceProvider;
-        var project = (await services.GetRequiredService<ProjectService>().CreateAsync(new ProjectInput(ApiFactory.Unique("project"), "https://landing.example.com/" + ApiFactory.Unique()), Ct)).Value!;
-        var partner = (await services.GetRequiredService<PartnerService>().CreateAsync(new CreatePartnerInput(ApiFactory.Unique("partner"), ApiFactory.Unique("ext"), PartnerStatus.Active, project.Id), Ct)).Value!.Partner;
-        var link = (await services.GetRequiredService<ReferralLinkService>().CreateAsync(new CreateLinkInput(partner.Id, null, project.Id, targetUrl), Ct)).Value!;
-        return (project, partner, link);
     }
 
     private async Task SetPartnerStatusAsync(int partnerId, PartnerStatus status)

@@ -5,8 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
-using NodiRef.Admin.Features.Projects;
-using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Tests.Api;
 
 namespace NodiRef.Admin.Tests.Tracking;
@@ -19,9 +17,10 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_tracking_id_becomes_one_referral_with_the_clicks_partner_and_project()
     {
-        var (project, partner, code) = await GivenLinkAsync();
+        var (project, partner, link) = await app.GivenLinkAsync();
+        var code = link.Code;
         var client = app.Anonymous();
-        var trackingId = await HitAsync(client, code);
+        var trackingId = await client.HitAsync(code);
         var externalId = ApiFactory.Unique("user");
 
         var created = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = trackingId, external_id = externalId }, Ct);
@@ -31,7 +30,7 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
         var referralId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("referral_id").GetGuid();
         await using var db = app.Db();
         var referral = await db.Referrals.AsNoTracking().SingleAsync(r => r.PublicId == referralId, Ct);
-        Assert.Equal((partner, (int?)project, externalId, EventStatus.Recorded), (referral.PartnerId, referral.ProjectId, referral.ExternalId, referral.Status));
+        Assert.Equal((partner.Id, (int?)project.Id, externalId, EventStatus.Recorded), (referral.PartnerId, referral.ProjectId, referral.ExternalId, referral.Status));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(1, await db.Referrals.CountAsync(r => r.TrackingId == trackingId, Ct));
     }
@@ -39,14 +38,14 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task The_same_external_id_twice_in_a_project_is_refused_and_bad_input_writes_nothing()
     {
-        var (_, _, code) = await GivenLinkAsync();
+        var code = (await app.GivenLinkAsync()).Link.Code;
         var client = app.Anonymous();
         var externalId = ApiFactory.Unique("user");
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/referral", new { tracking_id = await HitAsync(client, code), external_id = externalId }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/referral", new { tracking_id = await client.HitAsync(code), external_id = externalId }, Ct)).StatusCode);
         await using var before = app.Db();
         var count = await before.Referrals.CountAsync(Ct);
 
-        var duplicate = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = await HitAsync(client, code), external_id = externalId }, Ct);
+        var duplicate = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = await client.HitAsync(code), external_id = externalId }, Ct);
         var unknown = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = Guid.NewGuid() }, Ct);
         var missing = await client.PostAsJsonAsync("/v1/referral", new { external_id = "x" }, Ct);
         var malformed = await client.PostAsync("/v1/referral", new StringContent("{\"tracking_id\": \"not-a-uuid\"}", System.Text.Encoding.UTF8, "application/json"), Ct);
@@ -63,12 +62,13 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task An_inactive_partners_referral_is_stored_discarded()
     {
-        var (_, partner, code) = await GivenLinkAsync();
+        var (_, partner, link) = await app.GivenLinkAsync();
+        var code = link.Code;
         var client = app.Anonymous();
-        var trackingId = await HitAsync(client, code);
+        var trackingId = await client.HitAsync(code);
         await using (var scope = app.AsUser(Roles.Operator))
         {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<PartnerService>().SetStatusAsync(partner, PartnerStatus.Inactive, null, Ct)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<PartnerService>().SetStatusAsync(partner.Id, PartnerStatus.Inactive, null, Ct)).Succeeded);
         }
 
         var created = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = trackingId }, Ct);
@@ -82,36 +82,19 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Identify_records_the_partners_own_session_and_body_details_count_only_from_a_token_holder()
     {
-        var (_, partner, _) = await GivenLinkAsync();
+        var partner = (await app.GivenLinkAsync()).Partner;
 
-        var browser = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = partner, ip_address = "198.51.100.7", user_agent = "Forged/1.0" }, Ct);
-        var server = await app.Viewer.PostAsJsonAsync("/v1/identify", new { partner_id = partner, ip_address = "198.51.100.7", user_agent = "Reported/1.0" }, Ct);
+        var browser = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7", user_agent = "Forged/1.0" }, Ct);
+        var server = await app.Viewer.PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7", user_agent = "Reported/1.0" }, Ct);
         var unknown = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = int.MaxValue }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, browser.StatusCode);
         Assert.Equal(HttpStatusCode.OK, server.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         await using var db = app.Db();
-        var sessions = await db.PartnerSessions.AsNoTracking().Where(s => s.PartnerId == partner).OrderBy(s => s.Id).ToListAsync(Ct);
+        var sessions = await db.PartnerSessions.AsNoTracking().Where(s => s.PartnerId == partner.Id).OrderBy(s => s.Id).ToListAsync(Ct);
         Assert.Equal(2, sessions.Count);
         Assert.NotEqual("Forged/1.0", sessions[0].UserAgent);
         Assert.Equal(("198.51.100.7", "Reported/1.0"), (sessions[1].IpAddress, sessions[1].UserAgent));
-    }
-
-    private static async Task<Guid> HitAsync(HttpClient client, string code)
-    {
-        var response = await client.GetAsync($"/v1/{code}/hit", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid();
-    }
-
-    private async Task<(int Project, int Partner, string Code)> GivenLinkAsync()
-    {
-        await using var scope = app.AsUser(Roles.Admin);
-        var services = scope.ServiceProvider;
-        var project = (await services.GetRequiredService<ProjectService>().CreateAsync(new ProjectInput(ApiFactory.Unique("project"), "https://landing.example.com/"), Ct)).Value!;
-        var partner = (await services.GetRequiredService<PartnerService>().CreateAsync(new CreatePartnerInput(ApiFactory.Unique("partner"), ApiFactory.Unique("ext"), PartnerStatus.Active, project.Id), Ct)).Value!.Partner;
-        var link = (await services.GetRequiredService<ReferralLinkService>().ListAsync(new LinkQuery(partner.Id), Ct)).Value!.Items.Single();
-        return (project.Id, partner.Id, link.Code);
     }
 }
