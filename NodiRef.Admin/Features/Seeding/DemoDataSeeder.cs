@@ -190,40 +190,41 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         var firstClickId = await NextIdAsync(connection, null, "clicks", ct);
         var sqlite = db.Database.IsSqlite();
         var now = DateTime.UtcNow;
-        const int perTransaction = 1_000_000;
-        for (long written = 0; written < options.Clicks;)
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await using (var writer = new RowWriter(connection, tx, ClickInsert, 9, lastValue: "NULL"))
-            {
-                for (var i = 0; i < perTransaction && written < options.Clicks; i++, written++)
-                {
-                    // Squaring a uniform draw favours the first links: a few partners bring most traffic.
-                    var u = random.NextDouble();
-                    var link = links[(int)(u * u * links.Count)];
-                    var at = link.CreatedAt + TimeSpan.FromTicks((long)((now - link.CreatedAt).Ticks * random.NextDouble()));
-                    var bot = random.Next(100) < 2;
-                    var reason = link.Inactive ? DiscardReasons.PartnerInactive : bot ? DiscardReasons.Bot : null;
-                    var trackingId = Guid.CreateVersion7(at);
-                    await writer.WriteAsync(
-                        [
-                            sqlite ? trackingId.ToString().ToUpperInvariant() : trackingId,
-                            link.Id, link.PartnerId, link.ProjectId,
-                            $"203.0.{random.Next(256)}.{random.Next(256)}",
-                            bot ? "Mozilla/5.0 (compatible; Googlebot/2.1)" : "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
-                            at,
-                            (reason is null ? EventStatus.Recorded : EventStatus.Discarded).ToString(),
-                            reason,
-                        ],
-                        ct);
-                }
-            }
 
-            await tx.CommitAsync(ct);
+        // One transaction: the secondary indexes of clicks and their rollups are dropped for the load
+        // and built again once at the end (a sort per index instead of millions of random B-tree inserts: 10M clicks take
+        // a few minutes instead of a quarter of an hour), and an interrupted seed leaves no table
+        // without its indexes.
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var indexes = sqlite ? [.. await DropIndexesAsync(connection, tx, "clicks", ct), .. await DropIndexesAsync(connection, tx, "click_daily", ct)] : new List<string>();
+        await using (var writer = new RowWriter(connection, tx, ClickInsert, 9, lastValue: "NULL"))
+        {
+            for (long written = 0; written < options.Clicks; written++)
+            {
+                // Squaring a uniform draw favours the first links: a few partners bring most traffic.
+                var u = random.NextDouble();
+                var link = links[(int)(u * u * links.Count)];
+                var at = link.CreatedAt + TimeSpan.FromTicks((long)((now - link.CreatedAt).Ticks * random.NextDouble()));
+                var bot = random.Next(100) < 2;
+                var reason = link.Inactive ? DiscardReasons.PartnerInactive : bot ? DiscardReasons.Bot : null;
+                var trackingId = Guid.CreateVersion7(at);
+                await writer.WriteAsync(
+                    [
+                        sqlite ? trackingId.ToString().ToUpperInvariant() : trackingId,
+                        link.Id, link.PartnerId, link.ProjectId,
+                        $"203.0.{random.Next(256)}.{random.Next(256)}",
+                        bot ? "Mozilla/5.0 (compatible; Googlebot/2.1)" : "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+                        at,
+                        (reason is null ? EventStatus.Recorded : EventStatus.Discarded).ToString(),
+                        reason,
+                    ],
+                    ct);
+            }
         }
 
         // SQLite's date() matches how DateOnly is stored ("yyyy-MM-dd").
         await using var rollup = connection.CreateCommand();
+        rollup.Transaction = tx;
         rollup.CommandText = """
             INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
             SELECT date("CreatedAt"), "LinkId", COALESCE("ProjectId", 0), "Status", MIN("PartnerId"), COUNT(*)
@@ -236,6 +237,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         await rollup.ExecuteNonQueryAsync(ct);
 
         await using var projectRollup = connection.CreateCommand();
+        projectRollup.Transaction = tx;
         projectRollup.CommandText = """
             INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
             SELECT date("CreatedAt"), COALESCE("ProjectId", 0), "Status", COUNT(*)
@@ -246,6 +248,44 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         projectRollup.CommandTimeout = 0;
         Add(projectRollup, "@first", firstClickId);
         await projectRollup.ExecuteNonQueryAsync(ct);
+
+        foreach (var create in indexes)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = create;
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Drops the indexes of a table (SQLite), returning the statements that create them again.</summary>
+    private static async Task<List<string>> DropIndexesAsync(DbConnection connection, DbTransaction tx, string table, CancellationToken ct)
+    {
+        var indexes = new List<(string Name, string Sql)>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND sql IS NOT NULL";
+            Add(read, "@table", table);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (name, _) in indexes)
+        {
+            await using var drop = connection.CreateCommand();
+            drop.Transaction = tx;
+            drop.CommandText = $"DROP INDEX \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+
+        return indexes.Select(i => i.Sql).ToList();
     }
 
     private const string ClickInsert = """INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "CreatedAt", "Status", "DiscardReason", "Referrer") VALUES """;
