@@ -12,18 +12,31 @@ using NodiRef.Bench;
 //   clicks --db <seeded.db> [--iterations 30]   Clicks grid queries and partner totals
 //   page --url <app url> --email E --password P [--iterations 10]
 //                                               time from navigation to the first grid row in Chromium
+//   load --url <app url> (--path /p | --paths <file, one target a line>) [--connections 64] [--seconds 15]
+//                                               HTTP load with exact answer counts: waits for every request in flight
 var iterations = int.Parse(Arg("--iterations") ?? "30", System.Globalization.CultureInfo.InvariantCulture);
 if (args.FirstOrDefault() == "page")
 {
     await PageLoad.RunAsync(Arg("--url") ?? "http://127.0.0.1:5080/", Arg("--email")!, Arg("--password")!, iterations);
-    return;
+    return 0;
+}
+
+if (args.FirstOrDefault() == "load")
+{
+    var paths = Arg("--paths") is { } file ? File.ReadAllLines(file).Where(l => l.Length > 0).ToArray() : [Arg("--path") ?? "/health/live"];
+    return await LoadTest.RunAsync(
+        new Uri(Arg("--url") ?? "http://127.0.0.1:5080"),
+        paths,
+        int.Parse(Arg("--connections") ?? "64", System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Arg("--seconds") ?? "15", System.Globalization.CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(60));
 }
 
 var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
 if (args.FirstOrDefault() == "clicks")
 {
     await ClickQueries.RunAsync(db, iterations);
-    return;
+    return 0;
 }
 
 var services = new ServiceCollection();
@@ -85,6 +98,8 @@ await using (var ctx = await factory.CreateDbContextAsync())
         Console.WriteLine($"| {name} | {first.Value.Total:N0} | {times[times.Count / 2]:F1} | {times[(int)(times.Count * 0.95)]:F1} |");
     }
 }
+
+return 0;
 
 string? Arg(string name)
 {
