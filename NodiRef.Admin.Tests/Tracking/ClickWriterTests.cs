@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Support;
 
@@ -50,4 +51,72 @@ public sealed class ClickWriterTests : ServiceTest
         await writer.StopAsync(Ct);
         Assert.Equal(HitOutcome.UnknownCode, (await first).Outcome);
     }
+
+    [Fact]
+    public async Task A_batch_with_known_and_unknown_codes_answers_each_hit_for_its_own_code()
+    {
+        var project = await GivenProjectAsync("Shop");
+        var active = await GivenPartnerAsync("Ada", projectId: project.Id);
+        var inactive = await GivenPartnerAsync("Bob", projectId: project.Id, status: PartnerStatus.Inactive);
+        await GivenLinkAsync(active.Id, "good-code");
+        await GivenLinkAsync(inactive.Id, "off-code");
+        var writer = NewWriter();
+
+        // Queued before the writer starts, so they are written as one batch.
+        var pending = new[] { "good-code", "no-such-code", "OFF-CODE", "good-code" }.Select(code => writer.RecordAsync(Hit(code))).ToList();
+        await writer.StartAsync(Ct);
+        await writer.StopAsync(Ct);
+        var results = await Task.WhenAll(pending);
+
+        Assert.Equal([HitOutcome.Recorded, HitOutcome.UnknownCode, HitOutcome.Discarded, HitOutcome.Recorded], results.Select(r => r.Outcome));
+        Assert.Equal(["good-code", null, "off-code", "good-code"], results.Select(r => r.Code));
+        await using var db = App.Database.CreateContext();
+        var stored = await db.Clicks.ToDictionaryAsync(c => c.TrackingId, c => c.Status, Ct);
+        Assert.Equal(3, stored.Count);
+        Assert.Equal(EventStatus.Discarded, stored[results[2].TrackingId]);
+        Assert.Equal(EventStatus.Recorded, stored[results[3].TrackingId]);
+        Assert.Equal(3, await db.ClickDaily.SumAsync(d => d.Count, Ct));
+        Assert.Equal(3, await db.ClickDailyProject.SumAsync(d => d.Count, Ct));
+    }
+
+    [Fact]
+    public async Task Changes_committed_between_batches_apply_to_the_next_hit_on_a_link_the_writer_remembers()
+    {
+        // The test's contexts share the writer's connection, so only the connection's own change count can tell it something changed.
+        var project = await GivenProjectAsync("Shop");
+        var partner = await GivenPartnerAsync("Ada", projectId: project.Id);
+        var link = await GivenLinkAsync(partner.Id, "remember-me");
+        var writer = NewWriter();
+        await writer.StartAsync(Ct);
+        try
+        {
+            var first = await writer.RecordAsync(Hit("remember-me"));
+            Assert.Equal(HitOutcome.Recorded, first.Outcome);
+            Assert.StartsWith(project.LandingUrl + "?ref=remember-me&tracking_id=", first.Destination, StringComparison.Ordinal);
+
+            App.ActAs(Roles.Admin);
+            Ok(await App.Links.UpdateAsync(link.Id, new UpdateLinkInput(link.Project?.Id, "https://shop.example.com/spring", null), null, Ct));
+            var retargeted = await writer.RecordAsync(Hit("remember-me"));
+            Assert.StartsWith("https://shop.example.com/spring?ref=remember-me&tracking_id=", retargeted.Destination, StringComparison.Ordinal);
+
+            Ok(await App.Partners.SetStatusAsync(partner.Id, PartnerStatus.Inactive, null, Ct));
+            var deactivated = await writer.RecordAsync(Hit("remember-me"));
+            Assert.Equal((HitOutcome.Discarded, DiscardReasons.PartnerInactive), (deactivated.Outcome, deactivated.DiscardReason));
+
+            Ok(await App.Partners.SetStatusAsync(partner.Id, PartnerStatus.Active, null, Ct));
+            var current = Ok(await App.Projects.GetAsync(project.Id, Ct));
+            Ok(await App.Projects.SetStatusAsync(project.Id, ProjectStatus.Archived, current.Version, Ct));
+            var archived = await writer.RecordAsync(Hit("remember-me"));
+            Assert.Equal((HitOutcome.Discarded, DiscardReasons.ProjectArchived), (archived.Outcome, archived.DiscardReason));
+        }
+        finally
+        {
+            await writer.StopAsync(Ct);
+        }
+    }
+
+    private ClickWriter NewWriter(TrackingOptions? options = null) =>
+        new(App.Database.Factory, Options.Create(options ?? new TrackingOptions()), NullLogger<ClickWriter>.Instance);
+
+    private HitRequest Hit(string code) => new(code, "127.0.0.1", "Mozilla/5.0", null, App.Clock.GetUtcNow().UtcDateTime);
 }

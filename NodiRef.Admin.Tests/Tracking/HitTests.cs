@@ -168,6 +168,55 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_link_edited_or_a_project_archived_after_a_hit_applies_to_the_very_next_hit()
+    {
+        var (project, _, link) = await app.GivenLinkAsync(targetUrl: "https://old.example.com/");
+        var client = app.Anonymous();
+        var before = await client.GetAsync($"/v1/{link.Code}/hit?redirect=1", Ct);
+
+        await using (var scope = app.AsUser(Roles.Admin))
+        {
+            var links = scope.ServiceProvider.GetRequiredService<NodiRef.Admin.Features.ReferralLinks.ReferralLinkService>();
+            Assert.True((await links.UpdateAsync(link.Id, new(project.Id, "https://new.example.com/spring", null), null, Ct)).Succeeded);
+        }
+
+        var after = await client.GetAsync($"/v1/{link.Code}/hit?redirect=1", Ct);
+        await using (var scope = app.AsUser(Roles.Admin))
+        {
+            var projects = scope.ServiceProvider.GetRequiredService<ProjectService>();
+            Assert.True((await projects.SetStatusAsync(project.Id, ProjectStatus.Archived, project.Version, Ct)).Succeeded);
+        }
+
+        var archived = await client.HitAsync(link.Code);
+
+        Assert.StartsWith("https://old.example.com/?ref=", before.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://new.example.com/spring?ref=", after.Headers.Location!.ToString(), StringComparison.Ordinal);
+        await using var db = app.Db();
+        Assert.Equal(DiscardReasons.ProjectArchived, (await db.Clicks.SingleAsync(c => c.TrackingId == archived, Ct)).DiscardReason);
+    }
+
+    [Fact]
+    public async Task When_the_queue_overflows_every_200_is_a_stored_click_and_every_503_is_not()
+    {
+        var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
+        using var small = app.WithWebHostBuilder(b => b.UseSetting("Tracking:QueueCapacity", "4"));
+        var client = small.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => client.GetAsync($"/v1/{link.Code}/hit", Ct)));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
+        var answered = new List<Guid>();
+        foreach (var response in responses.Where(r => r.StatusCode == HttpStatusCode.OK))
+        {
+            answered.Add((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tracking_id").GetGuid());
+        }
+
+        await using var db = app.Db();
+        var stored = await db.Clicks.Where(c => c.LinkId == link.Id).Select(c => c.TrackingId).ToListAsync(Ct);
+        Assert.Equal(answered.Order(), stored.Order());
+    }
+
+    [Fact]
     public async Task The_rate_limit_answers_429_with_retry_after_per_client_address()
     {
         var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);

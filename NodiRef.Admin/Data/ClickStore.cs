@@ -1,121 +1,214 @@
 using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 
+/// <summary>A referral link as the click writer needs it, with its partner's and project's state.</summary>
+public sealed record TrackedLink(
+    int Id,
+    string Code,
+    int PartnerId,
+    int? ProjectId,
+    string? TargetUrl,
+    PartnerStatus PartnerStatus,
+    ProjectStatus? ProjectStatus,
+    string? LandingUrl);
+
 /// <summary>
-/// Writes batches of clicks and their rollups with multi-row statements: the hot path of the
-/// tracking API, where EF's change tracking would cost more than the database. The SQL is
-/// provider-neutral (quoted identifiers, INSERT ... ON CONFLICT), and values are bound as each
-/// provider stores them (a Guid is TEXT on SQLite).
+/// The SQL of the tracking hot path, on one connection that the click writer keeps open. Every
+/// statement has a fixed shape, is compiled once and re-executed with new values: a statement with
+/// hundreds of named parameters costs more to bind than to run (Microsoft.Data.Sqlite looks each
+/// name up in the statement, which is quadratic), and re-parsing the SQL of every batch is wasted.
+/// The SQL is provider-neutral (quoted identifiers, INSERT ... ON CONFLICT) except the change stamp,
+/// which is SQLite's; values are bound as each provider stores them (a Guid is TEXT on SQLite).
 /// </summary>
-public static class ClickStore
+public sealed class ClickStore : IAsyncDisposable
 {
-    private const int RowsPerStatement = 200;
+    private readonly AppDbContext _db;
+    private readonly DbConnection _connection;
+    private readonly bool _sqlite;
+    private readonly Dictionary<string, DbCommand> _commands = [];
 
-    public static async Task InsertAsync(AppDbContext db, IReadOnlyList<Click> clicks, CancellationToken ct = default)
+    private ClickStore(AppDbContext db)
     {
-        var connection = db.Database.GetDbConnection();
-        var tx = db.Database.CurrentTransaction?.GetDbTransaction();
-        var sqlite = db.Database.IsSqlite();
-        for (var start = 0; start < clicks.Count; start += RowsPerStatement)
+        _db = db;
+        _connection = db.Database.GetDbConnection();
+        _sqlite = db.Database.IsSqlite();
+    }
+
+    /// <summary>Opens the connection the store keeps until it is disposed.</summary>
+    public static async Task<ClickStore> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct = default)
+    {
+        var db = await dbFactory.CreateDbContextAsync(ct);
+        try
         {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            var sql = new StringBuilder("""INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "Referrer", "CreatedAt", "Status", "DiscardReason") VALUES """);
-            var end = Math.Min(start + RowsPerStatement, clicks.Count);
-            for (var i = start; i < end; i++)
-            {
-                var c = clicks[i];
-                var n = (i - start) * 10;
-                sql.Append(i == start ? "(" : ",(");
-                for (var k = 0; k < 10; k++)
-                {
-                    sql.Append(k == 0 ? "@p" : ",@p").Append(n + k);
-                }
+            await db.Database.OpenConnectionAsync(ct);
+            return new ClickStore(db);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
 
-                sql.Append(')');
-                object?[] values =
-                [
-                    sqlite ? c.TrackingId.ToString().ToUpperInvariant() : c.TrackingId,
-                    c.LinkId, c.PartnerId, c.ProjectId, c.IpAddress, c.UserAgent, c.Referrer, c.CreatedAt, c.Status.ToString(), c.DiscardReason,
-                ];
-                for (var k = 0; k < values.Length; k++)
-                {
-                    Add(cmd, "@p" + (n + k), values[k]);
-                }
-            }
+    /// <summary>Starts a write transaction (on SQLite it takes the write lock at once: BEGIN IMMEDIATE).</summary>
+    public async Task<DbTransaction> BeginAsync(CancellationToken ct = default) =>
+        await _connection.BeginTransactionAsync(ct);
 
-            cmd.CommandText = sql.ToString();
+    /// <summary>
+    /// Changes at least whenever the database was written by anyone but this store since the last
+    /// call (any other connection, or other work on this same connection); null when the provider
+    /// cannot tell, so nothing read earlier may be trusted. Call it inside the write transaction:
+    /// then no one can write until it commits.
+    /// </summary>
+    public async Task<(long DataVersion, long ConnectionChanges)?> ChangeStampAsync(DbTransaction tx, CancellationToken ct = default)
+    {
+        if (!_sqlite)
+        {
+            return null;
+        }
+
+        // data_version moves when another connection commits; total_changes() counts every row this
+        // connection wrote, ours included, so the caller compares it with its value after its own commit.
+        var cmd = Command(tx, "stamp", """SELECT data_version, total_changes() FROM pragma_data_version()""", 0);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Rows this connection has written since it was opened (SQLite; 0 elsewhere).</summary>
+    public async Task<long> ConnectionChangesAsync(CancellationToken ct = default)
+    {
+        if (!_sqlite)
+        {
+            return 0;
+        }
+
+        var cmd = Command(null, "changes", "SELECT total_changes()", 0);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The link with this code key, its partner's status and its project's status and landing page.</summary>
+    public async Task<TrackedLink?> FindLinkAsync(DbTransaction tx, string codeKey, CancellationToken ct = default)
+    {
+        var cmd = Command(tx, "link", """
+            SELECT l."Id", l."Code", l."PartnerId", l."ProjectId", l."TargetUrl", p."Status", pr."Status", pr."LandingUrl"
+            FROM referral_links l
+            JOIN partners p ON p."Id" = l."PartnerId"
+            LEFT JOIN projects pr ON pr."Id" = l."ProjectId"
+            WHERE l."CodeKey" = @p0
+            """, 1);
+        cmd.Parameters[0].Value = codeKey;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new TrackedLink(
+            reader.GetInt32(0),
+            reader.GetString(1),
+            reader.GetInt32(2),
+            reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            Enum.Parse<PartnerStatus>(reader.GetString(5)),
+            reader.IsDBNull(6) ? null : Enum.Parse<ProjectStatus>(reader.GetString(6)),
+            reader.IsDBNull(7) ? null : reader.GetString(7));
+    }
+
+    public async Task InsertAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct = default)
+    {
+        var cmd = Command(tx, "click", """
+            INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "Referrer", "CreatedAt", "Status", "DiscardReason")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
+            """, 10);
+        var p = cmd.Parameters;
+        foreach (var c in clicks)
+        {
+            p[0].Value = _sqlite ? c.TrackingId.ToString().ToUpperInvariant() : c.TrackingId;
+            p[1].Value = c.LinkId;
+            p[2].Value = c.PartnerId;
+            p[3].Value = (object?)c.ProjectId ?? DBNull.Value;
+            p[4].Value = (object?)c.IpAddress ?? DBNull.Value;
+            p[5].Value = (object?)c.UserAgent ?? DBNull.Value;
+            p[6].Value = (object?)c.Referrer ?? DBNull.Value;
+            p[7].Value = c.CreatedAt;
+            p[8].Value = c.Status.ToString();
+            p[9].Value = (object?)c.DiscardReason ?? DBNull.Value;
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 
-    /// <summary>Adds counts to the daily rollups: one upsert statement per batch.</summary>
-    public static async Task AddToRollupsAsync(AppDbContext db, IReadOnlyList<ClickDaily> increments, CancellationToken ct = default)
+    /// <summary>Adds counts to the daily rollups per link.</summary>
+    public async Task AddToRollupsAsync(DbTransaction tx, IEnumerable<ClickDaily> increments, CancellationToken ct = default)
     {
-        var connection = db.Database.GetDbConnection();
-        var tx = db.Database.CurrentTransaction?.GetDbTransaction();
-        for (var start = 0; start < increments.Count; start += RowsPerStatement)
+        var cmd = Command(tx, "daily", """
+            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count") VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
+            ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
+            """, 6);
+        var p = cmd.Parameters;
+        foreach (var d in increments)
         {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            var sql = new StringBuilder("""INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count") VALUES """);
-            var end = Math.Min(start + RowsPerStatement, increments.Count);
-            for (var i = start; i < end; i++)
-            {
-                var d = increments[i];
-                var n = (i - start) * 6;
-                sql.Append(i == start ? "" : ",").Append($"(@p{n},@p{n + 1},@p{n + 2},@p{n + 3},@p{n + 4},@p{n + 5})");
-                Add(cmd, "@p" + n, d.Day);
-                Add(cmd, "@p" + (n + 1), d.LinkId);
-                Add(cmd, "@p" + (n + 2), d.ProjectKey);
-                Add(cmd, "@p" + (n + 3), d.Status.ToString());
-                Add(cmd, "@p" + (n + 4), d.PartnerId);
-                Add(cmd, "@p" + (n + 5), d.Count);
-            }
-
-            sql.Append("""ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count" """);
-            cmd.CommandText = sql.ToString();
+            p[0].Value = d.Day;
+            p[1].Value = d.LinkId;
+            p[2].Value = d.ProjectKey;
+            p[3].Value = d.Status.ToString();
+            p[4].Value = d.PartnerId;
+            p[5].Value = d.Count;
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 
-    /// <summary>Adds counts to the per-project daily totals: one upsert statement per batch.</summary>
-    public static async Task AddToProjectRollupsAsync(AppDbContext db, IReadOnlyList<ClickDailyProject> increments, CancellationToken ct = default)
+    /// <summary>Adds counts to the daily totals per project.</summary>
+    public async Task AddToProjectRollupsAsync(DbTransaction tx, IEnumerable<ClickDailyProject> increments, CancellationToken ct = default)
     {
-        if (increments.Count == 0)
+        var cmd = Command(tx, "project", """
+            INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count") VALUES (@p0, @p1, @p2, @p3)
+            ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
+            """, 4);
+        var p = cmd.Parameters;
+        foreach (var d in increments)
         {
-            return;
+            p[0].Value = d.Day;
+            p[1].Value = d.ProjectKey;
+            p[2].Value = d.Status.ToString();
+            p[3].Value = d.Count;
+            await cmd.ExecuteNonQueryAsync(ct);
         }
-
-        await using var cmd = db.Database.GetDbConnection().CreateCommand();
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var sql = new StringBuilder("""INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count") VALUES """);
-        for (var i = 0; i < increments.Count; i++)
-        {
-            var d = increments[i];
-            var n = i * 4;
-            sql.Append(i == 0 ? "" : ",").Append($"(@p{n},@p{n + 1},@p{n + 2},@p{n + 3})");
-            Add(cmd, "@p" + n, d.Day);
-            Add(cmd, "@p" + (n + 1), d.ProjectKey);
-            Add(cmd, "@p" + (n + 2), d.Status.ToString());
-            Add(cmd, "@p" + (n + 3), d.Count);
-        }
-
-        sql.Append("""ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count" """);
-        cmd.CommandText = sql.ToString();
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static void Add(DbCommand cmd, string name, object? value)
+    public async ValueTask DisposeAsync()
     {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        cmd.Parameters.Add(p);
+        foreach (var cmd in _commands.Values)
+        {
+            await cmd.DisposeAsync();
+        }
+
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>The statement under this name, created on first use and reused from then on.</summary>
+    private DbCommand Command(DbTransaction? tx, string name, string sql, int parameters)
+    {
+        if (!_commands.TryGetValue(name, out var cmd))
+        {
+            cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            for (var i = 0; i < parameters; i++)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = "@p" + i;
+                p.Value = DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+
+            // Microsoft.Data.Sqlite compiles the statement on its first run and keeps it while the text stays the same.
+            _commands[name] = cmd;
+        }
+
+        cmd.Transaction = tx;
+        return cmd;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,15 @@ public enum HitOutcome
     Overloaded,
 }
 
-/// <summary>What a hit became, once committed: its tracking id and where to send the visitor.</summary>
-public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, string? Code = null, string? Destination = null, string? DiscardReason = null);
+/// <summary>What a hit became, once committed: its tracking id and where the visitor goes (<see cref="Target"/>).</summary>
+public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, string? Code = null, string? Target = null, string? DiscardReason = null)
+{
+    /// <summary>
+    /// The link's target (else its project's landing page) with <c>ref</c> and <c>tracking_id</c> appended;
+    /// built when a redirect asks for it, on the request's thread rather than the writer's.
+    /// </summary>
+    public string? Destination => Target is null ? null : TrackingUrls.WithTracking(Target, Code!, TrackingId);
+}
 
 /// <summary>
 /// Records clicks durably and fast: requests wait in a bounded queue, a single background writer
@@ -26,12 +34,25 @@ public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, st
 /// has committed. A full queue answers "overloaded" rather than dropping a click; stopping the app
 /// drains the queue first.
 /// </summary>
+/// <remarks>
+/// The writer keeps one connection open with its statements compiled once (<see cref="ClickStore"/>),
+/// and remembers the links it resolved. What it remembers is trusted only while nobody else has
+/// written to the database: every batch first takes the write lock, then asks the database whether
+/// anyone wrote since the writer's last commit, and forgets everything if so. So a deactivated
+/// partner, an archived project or an edited link applies to every click of the next batch, and no
+/// change can slip in between that check and the batch's commit.
+/// </remarks>
 public sealed class ClickWriter : BackgroundService
 {
     private readonly Channel<(HitRequest Request, TaskCompletionSource<HitResult> Done)> _queue;
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
+
+    // Used by the single reader only.
+    private readonly Dictionary<string, TrackedLink> _links = new(StringComparer.Ordinal);
+    private ClickStore? _store;
+    private (long DataVersion, long ConnectionChanges)? _stamp;
 
     public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger)
     {
@@ -84,7 +105,7 @@ public sealed class ClickWriter : BackgroundService
 
             try
             {
-                var results = await WriteAsync(batch.Select(b => b.Request).ToList());
+                var results = await WriteAsync(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -97,48 +118,45 @@ public sealed class ClickWriter : BackgroundService
                 {
                     done.TrySetException(e);
                 }
+
+                // Start again from a fresh connection and forget what was read on this one.
+                await CloseStoreAsync();
             }
 
             batch.Clear();
         }
+
+        await CloseStoreAsync();
     }
 
-    private async Task<IReadOnlyList<HitResult>> WriteAsync(IReadOnlyList<HitRequest> hits)
+    private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        var keys = hits.Select(h => ReferralCode.ToKey(h.Code)).Distinct().ToList();
+        _store ??= await ClickStore.OpenAsync(_dbFactory);
+        await using var tx = await _store.BeginAsync();
 
-        // Partner and project state as of this batch: a deactivation applies to every later click.
-        var links = await db.ReferralLinks.AsNoTracking()
-            .Where(l => keys.Contains(l.CodeKey))
-            .Select(l => new
-            {
-                l.Id,
-                l.Code,
-                l.CodeKey,
-                l.PartnerId,
-                l.ProjectId,
-                l.TargetUrl,
-                PartnerStatus = l.Partner!.Status,
-                ProjectStatus = (ProjectStatus?)l.Project!.Status,
-                LandingUrl = l.Project!.LandingUrl,
-            })
-            .ToDictionaryAsync(l => l.CodeKey);
+        // Partner, project and link state as of this batch: a change by anyone since our last
+        // commit makes us forget every link we remembered.
+        var stamp = await _store.ChangeStampAsync(tx);
+        if (stamp is null || stamp != _stamp || _links.Count >= _options.LinkCacheSize)
+        {
+            _links.Clear();
+        }
 
         var results = new HitResult[hits.Count];
         var clicks = new List<Click>(hits.Count);
         var rollups = new Dictionary<(DateOnly Day, int LinkId, int ProjectKey, EventStatus Status), (int PartnerId, long Count)>();
         for (var i = 0; i < hits.Count; i++)
         {
-            var hit = hits[i];
-            if (!links.TryGetValue(ReferralCode.ToKey(hit.Code), out var link))
+            var hit = hits[i].Request;
+            var link = await FindLinkAsync(tx, ReferralCode.ToKey(hit.Code));
+            if (link is null)
             {
                 results[i] = new HitResult(HitOutcome.UnknownCode);
                 continue;
             }
 
-            var reason = link.PartnerStatus != Domain.PartnerStatus.Active ? DiscardReasons.PartnerInactive
-                : link.ProjectStatus == Domain.ProjectStatus.Archived ? DiscardReasons.ProjectArchived
+            var reason = link.PartnerStatus != PartnerStatus.Active ? DiscardReasons.PartnerInactive
+                : link.ProjectStatus == ProjectStatus.Archived ? DiscardReasons.ProjectArchived
                 : BotDetector.IsBot(hit.UserAgent) ? DiscardReasons.Bot
                 : null;
             var click = new Click
@@ -157,37 +175,60 @@ public sealed class ClickWriter : BackgroundService
             clicks.Add(click);
             var key = (DateOnly.FromDateTime(hit.At), link.Id, link.ProjectId ?? 0, click.Status);
             rollups[key] = (link.PartnerId, rollups.TryGetValue(key, out var r) ? r.Count + 1 : 1);
-
-            var destination = link.TargetUrl ?? link.LandingUrl;
             results[i] = new HitResult(
                 reason is null ? HitOutcome.Recorded : HitOutcome.Discarded,
                 click.TrackingId,
                 link.Code,
-                destination is null ? null : TrackingUrls.WithTracking(destination, link.Code, click.TrackingId),
+                link.TargetUrl ?? link.LandingUrl,
                 reason);
         }
 
-        if (clicks.Count > 0)
+        await _store.InsertAsync(tx, clicks);
+        await _store.AddToRollupsAsync(tx, rollups.Select(r => new ClickDaily
         {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await ClickStore.InsertAsync(db, clicks);
-            await ClickStore.AddToRollupsAsync(db, rollups.Select(r => new ClickDaily
-            {
-                Day = r.Key.Day,
-                LinkId = r.Key.LinkId,
-                ProjectKey = r.Key.ProjectKey,
-                Status = r.Key.Status,
-                PartnerId = r.Value.PartnerId,
-                Count = r.Value.Count,
-            }).ToList());
-            await ClickStore.AddToProjectRollupsAsync(db, rollups
-                .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
-                .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) })
-                .ToList());
-            await tx.CommitAsync();
+            Day = r.Key.Day,
+            LinkId = r.Key.LinkId,
+            ProjectKey = r.Key.ProjectKey,
+            Status = r.Key.Status,
+            PartnerId = r.Value.PartnerId,
+            Count = r.Value.Count,
+        }));
+        await _store.AddToProjectRollupsAsync(tx, rollups
+            .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
+            .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) }));
+        await tx.CommitAsync();
+
+        // Our own writes are part of the stamp: only someone else's can change it before the next batch.
+        _stamp = stamp is { } s ? (s.DataVersion, await _store.ConnectionChangesAsync()) : null;
+        return results;
+    }
+
+    private async Task<TrackedLink?> FindLinkAsync(DbTransaction tx, string key)
+    {
+        if (_links.TryGetValue(key, out var known))
+        {
+            return known;
         }
 
-        return results;
+        // Unknown codes are not remembered: a link created with that code later must be found.
+        var link = await _store!.FindLinkAsync(tx, key);
+        if (link is not null)
+        {
+            _links[key] = link;
+        }
+
+        return link;
+    }
+
+    private async Task CloseStoreAsync()
+    {
+        _links.Clear();
+        _stamp = null;
+        if (_store is { } store)
+        {
+            _store = null;
+            await store.DisposeAsync();
+        }
     }
 
     private static string? Truncate(string? value, int max) =>

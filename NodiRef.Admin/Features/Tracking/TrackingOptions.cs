@@ -11,6 +11,9 @@ public sealed class TrackingOptions
     /// <summary>Most clicks written in one transaction.</summary>
     public int MaxBatchSize { get; set; } = 1_000;
 
+    /// <summary>Links the click writer remembers between batches (it forgets them all whenever anyone else writes).</summary>
+    public int LinkCacheSize { get; set; } = 100_000;
+
     /// <summary>Proxies (IP addresses) whose X-Forwarded-For / X-Real-IP / X-User-Agent headers are believed.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
