@@ -1,51 +1,94 @@
 #!/usr/bin/env bash
-# Tracking benchmark (issue 4, first cut): GET /v1/{code}/hit beside /health/live of the same
-# server in the same run, with wrk over loopback, on the 1M-partner / 1.5M-link data set.
-# Usage: bench/tracking.sh [workdir] [seconds] [connections]   (needs wrk and sqlite3)
+# Tracking benchmark (issue 4): GET /v1/{code}/hit beside /health/live of the same server in the same
+# run, over loopback, on 1M partners, 1.5M links and 10M stored clicks.
+#
+# The figures come from `bench/NodiRef.Bench load`, which stops sending when the time is up and waits
+# for every answer in flight, so its count of 200s is exact: after a graceful stop of the app, the
+# stored clicks must have grown by exactly that count. wrk's figures (which drop the answers in flight
+# at the end) are printed beside them for comparison.
+#
+# Usage: bench/tracking.sh [workdir] [seconds] [connections]   (needs sqlite3; wrk optional)
+#   CLICKS=10000000 (clicks seeded into a new database), PORT=5397
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
 seconds="${2:-15}"
 connections="${3:-64}"
-db="$work/tracking-bench.db"
-port=5197
+clicks="${CLICKS:-10000000}"
+port="${PORT:-5397}"
+db="$work/tracking-$((clicks / 1000000))m.db"
+url="http://127.0.0.1:$port"
 mkdir -p "$work"
 
 dotnet build -c Release NodiRef.Admin >/dev/null
+dotnet build -c Release bench/NodiRef.Bench >/dev/null
+app_dll=NodiRef.Admin/bin/Release/net10.0/NodiRef.Admin.dll
+bench() { dotnet bench/NodiRef.Bench/bin/Release/net10.0/NodiRef.Bench.dll "$@"; }
+
 if [ ! -f "$db" ]; then
-  echo "== seed"
-  ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- seed --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
+  echo "== seed (1M partners, 1.5M links, $clicks clicks) into $db"
+  start=$(date +%s)
+  ConnectionStrings__Default="Data Source=$db" dotnet "$app_dll" seed --partners 1000000 --links 1500000 --clicks "$clicks" 2>/dev/null | tail -n 1
+  echo "seeding took $(( $(date +%s) - start )) s"
 fi
 
-export NODIREF_CODES="$work/codes.lua"
+# 20,000 real codes, one picked at random per request.
+sqlite3 "$db" "SELECT '/v1/' || Code || '/hit' FROM referral_links ORDER BY random() LIMIT 20000;" >"$work/hit-paths.txt"
 {
   echo "codes = {"
-  sqlite3 "$db" "SELECT Code FROM referral_links ORDER BY random() LIMIT 20000;" | sed 's/.*/"&",/'
+  sed 's|^/v1/\(.*\)/hit$|"\1",|' "$work/hit-paths.txt"
   echo "}"
-} > "$NODIREF_CODES"
+} >"$work/codes.lua"
+export NODIREF_CODES="$work/codes.lua"
 
-# The rate limit is per client IP; wrk is one client, so it is turned off for the measurement.
+# The rate limit is per client IP; the load comes from one address, so it is off for the measurement.
 ConnectionStrings__Default="Data Source=$db" Tracking__RequestsPerMinutePerIp=0 Logging__LogLevel__Default=Warning \
-  dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1 &
+  dotnet "$app_dll" --urls "$url" >"$work/app.log" 2>&1 &
 app=$!
 trap 'kill $app 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.5; done
 
-wrk -t2 -c"$connections" -d5s "http://127.0.0.1:$port/health/live" >/dev/null
-wrk -t2 -c"$connections" -d5s -s bench/wrk/hit.lua "http://127.0.0.1:$port" >/dev/null
+cpu() { awk '{print $14 + $15}' "/proc/$app/stat"; }   # user + system time of the app, in clock ticks
+ticks=$(getconf CLK_TCK)
+load() { # name, then the arguments of `bench load`; prints the server's share of the 2 cores beside the results
+  local name="$1"; shift
+  local c0; c0=$(cpu)
+  bench load --url "$url" --connections "$connections" "$@" >"$work/$name.txt" || true
+  echo "server_cpu=$(awk -v d=$(( $(cpu) - c0 )) -v t="$ticks" -v s="$(grep '^seconds=' "$work/$name.txt" | cut -d= -f2)" 'BEGIN { printf "%.2f", d / t / s }')" >>"$work/$name.txt"
+}
+value() { grep "^$2=" "$work/$1.txt" | cut -d= -f2; }
 
+echo "== warm-up"
+load warm-live --path /health/live --seconds 5
+load warm-hit --paths "$work/hit-paths.txt" --seconds 5
+
+if command -v wrk >/dev/null; then
+  echo "== wrk (2 threads, $connections connections, ${seconds}s each)"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url/health/live" >"$work/wrk-live.txt"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/wrk/hit.lua "$url" >"$work/wrk-hit.txt"
+  wrk_live=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-live.txt")
+  wrk_hit=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-hit.txt")
+  echo "| endpoint (wrk) | requests/s | p99 |"
+  echo "|---|---:|---:|"
+  echo "| /health/live | $wrk_live | $(awk '$1 == "99%" {print $2}' "$work/wrk-live.txt") |"
+  echo "| /v1/{code}/hit | $wrk_hit | $(awk '$1 == "99%" {print $2}' "$work/wrk-hit.txt") |"
+  awk -v a="$wrk_hit" -v b="$wrk_live" 'BEGIN { printf "hit / live (wrk): %.1f%%\n", 100 * a / b }'
+fi
+
+echo "== exact run (bench load, $connections connections, ${seconds}s each)"
+load live --path /health/live --seconds "$seconds"
 before=$(sqlite3 "$db" "SELECT COUNT(*) FROM clicks")
-wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/health/live" >"$work/live.txt"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/wrk/hit.lua "http://127.0.0.1:$port" >"$work/hit.txt"
-kill "$app"; wait "$app" 2>/dev/null || true   # graceful stop drains the click queue
+load hit --paths "$work/hit-paths.txt" --seconds "$seconds"
+kill -TERM "$app"; wait "$app" 2>/dev/null || true   # a graceful stop drains the click queue
+trap - EXIT
 after=$(sqlite3 "$db" "SELECT COUNT(*) FROM clicks")
 
-live_rps=$(awk '/Requests\/sec/ {print $2}' "$work/live.txt")
-hit_rps=$(awk '/Requests\/sec/ {print $2}' "$work/hit.txt")
-echo "| endpoint | requests/s | p99 |"
-echo "|---|---:|---:|"
-echo "| /health/live | $live_rps | $(awk '$1 == "99%" {print $2}' "$work/live.txt") |"
-echo "| /v1/{code}/hit | $hit_rps | $(awk '$1 == "99%" {print $2}' "$work/hit.txt") |"
-awk -v a="$hit_rps" -v b="$live_rps" 'BEGIN { printf "hit / live: %.1f%%\n", 100 * a / b }'
-echo "hit answers completed by wrk: $(awk '/requests in/ {print $1}' "$work/hit.txt"); clicks stored during the run: $((after - before))"
-echo "(wrk drops the answers still in flight when its time is up, so stored clicks can exceed completed answers by up to $connections)"
+ok=$(value hit ok)
+stored=$((after - before))
+echo "| endpoint | requests/s | p50 | p99 | answers | server CPU (of 2 cores) |"
+echo "|---|---:|---:|---:|---|---:|"
+echo "| /health/live | $(value live rps) | $(value live p50_ms) ms | $(value live p99_ms) ms | $(value live statuses) | $(value live server_cpu) |"
+echo "| /v1/{code}/hit | $(value hit rps) | $(value hit p50_ms) ms | $(value hit p99_ms) ms | $(value hit statuses) | $(value hit server_cpu) |"
+awk -v a="$(value hit rps)" -v b="$(value live rps)" 'BEGIN { printf "hit / live: %.1f%%\n", 100 * a / b }'
+echo "clicks stored: $before before, $after after; 200 answers: $ok; stored during the run: $stored"
+if [ "$ok" = "$stored" ] && [ "$(value hit exact)" = yes ]; then echo "exact: yes"; else echo "exact: no"; fi
