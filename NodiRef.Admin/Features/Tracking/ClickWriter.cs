@@ -48,6 +48,8 @@ public sealed class ClickWriter : BackgroundService
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
+    private readonly WalCheckpointer _checkpointer;
+    private bool _checkpointedElsewhere;
 
     // Used by the single reader only.
     private readonly Dictionary<string, TrackedLink> _links = new(StringComparer.Ordinal);
@@ -59,6 +61,7 @@ public sealed class ClickWriter : BackgroundService
         _dbFactory = dbFactory;
         _options = options.Value;
         _logger = logger;
+        _checkpointer = new WalCheckpointer(dbFactory, logger);
         _queue = Channel.CreateBounded<(HitRequest, TaskCompletionSource<HitResult>)>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
         {
             SingleReader = true,
@@ -87,7 +90,22 @@ public sealed class ClickWriter : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainAsync();
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            _checkpointedElsewhere = await _checkpointer.AppliesAsync(stoppingToken);
+        }
+        catch (Exception e)
+        {
+            // Without the checkpointer, commits checkpoint themselves as SQLite does by default.
+            _logger.LogWarning(e, "Could not tell whether the database has a write-ahead log; commits will checkpoint it themselves.");
+        }
+
+        var checkpoints = _checkpointedElsewhere ? _checkpointer.RunAsync(stoppingToken) : Task.CompletedTask;
+        await DrainAsync();
+        await checkpoints;
+    }
 
     private async Task DrainAsync()
     {
@@ -131,7 +149,7 @@ public sealed class ClickWriter : BackgroundService
 
     private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
-        _store ??= await ClickStore.OpenAsync(_dbFactory);
+        _store ??= await ClickStore.OpenAsync(_dbFactory, _checkpointedElsewhere);
         await using var tx = await _store.BeginAsync();
 
         // Partner, project and link state as of this batch: a change by anyone since our last
