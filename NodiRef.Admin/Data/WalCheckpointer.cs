@@ -9,8 +9,9 @@ namespace NodiRef.Admin.Data;
 /// waits; with millions of clicks, whose index pages are scattered over gigabytes, that was most
 /// of a batch's time. Here a passive checkpoint runs beside the writer every 100 ms and never
 /// blocks it. Under steady load a pass never quite catches up (the writer appends while it copies),
-/// and SQLite starts the log over only once it has been copied entirely; so when the log reaches
-/// 256 MB a restart checkpoint pauses the writer just long enough to copy what the last pass left.
+/// and SQLite starts the log over only once all of it has been copied; so when the log reaches
+/// 256 MB, the checkpointer holds the writer back between two batches (<c>writerGate</c>) for one
+/// more pass, which copies what the previous one left, and the writer's next batch starts the log over.
 /// </summary>
 public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, ILogger logger)
 {
@@ -34,8 +35,9 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
         return string.Equals(await cmd.ExecuteScalarAsync(ct) as string, "wal", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Checkpoints every few hundred milliseconds until stopped.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>Checkpoints every 100 ms until stopped.</summary>
+    /// <param name="writerGate">Held by the writer for each batch; taken here to let a pass catch up with the log.</param>
+    public async Task RunAsync(SemaphoreSlim writerGate, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Interval);
         while (!stop.IsCancellationRequested)
@@ -46,22 +48,23 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
                 await db.Database.OpenConnectionAsync(stop);
                 await using var passive = db.Database.GetDbConnection().CreateCommand();
                 passive.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                await using var restart = db.Database.GetDbConnection().CreateCommand();
-
-                // A restart waits for the writer's transaction and for readers of the old log: not for long.
-                restart.CommandText = "PRAGMA busy_timeout=250; PRAGMA wal_checkpoint(RESTART); PRAGMA busy_timeout=10000;";
                 while (await timer.WaitForNextTickAsync(stop))
                 {
-                    long pages;
-                    await using (var reader = await passive.ExecuteReaderAsync(stop))
+                    if (await LogPagesAsync(passive, stop) < RestartPages)
                     {
-                        await reader.ReadAsync(stop);
-                        pages = reader.GetInt64(1);
+                        continue;
                     }
 
-                    if (pages >= RestartPages)
+                    // SQLite's own RESTART mode would also hold the writer back, but through its busy
+                    // handler, which sleeps in steps of up to 100 ms; this gate lets it go at once.
+                    await writerGate.WaitAsync(stop);
+                    try
                     {
-                        await restart.ExecuteNonQueryAsync(stop);
+                        await LogPagesAsync(passive, stop);
+                    }
+                    finally
+                    {
+                        writerGate.Release();
                     }
                 }
             }
@@ -75,5 +78,13 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Runs a passive checkpoint; the pages in the log.</summary>
+    private static async Task<long> LogPagesAsync(System.Data.Common.DbCommand passive, CancellationToken ct)
+    {
+        await using var reader = await passive.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(1);
     }
 }

@@ -49,6 +49,7 @@ public sealed class ClickWriter : BackgroundService
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
     private readonly WalCheckpointer _checkpointer;
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private bool _checkpointedElsewhere;
 
     // Used by the single reader only.
@@ -102,7 +103,7 @@ public sealed class ClickWriter : BackgroundService
             _logger.LogWarning(e, "Could not tell whether the database has a write-ahead log; commits will checkpoint it themselves.");
         }
 
-        var checkpoints = _checkpointedElsewhere ? _checkpointer.RunAsync(stoppingToken) : Task.CompletedTask;
+        var checkpoints = _checkpointedElsewhere ? _checkpointer.RunAsync(_writing, stoppingToken) : Task.CompletedTask;
         await DrainAsync();
         await checkpoints;
     }
@@ -121,6 +122,7 @@ public sealed class ClickWriter : BackgroundService
                 batch.Add(item);
             }
 
+            await _writing.WaitAsync(CancellationToken.None);
             try
             {
                 var results = await WriteAsync(batch);
@@ -139,6 +141,10 @@ public sealed class ClickWriter : BackgroundService
 
                 // Start again from a fresh connection and forget what was read on this one.
                 await CloseStoreAsync();
+            }
+            finally
+            {
+                _writing.Release();
             }
 
             batch.Clear();
