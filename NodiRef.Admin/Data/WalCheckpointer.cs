@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace NodiRef.Admin.Data;
@@ -10,15 +11,16 @@ namespace NodiRef.Admin.Data;
 /// of a batch's time. Here a passive checkpoint runs beside the writer every 100 ms and never
 /// blocks it. Under steady load a pass never quite catches up (the writer appends while it copies),
 /// and SQLite starts the log over only once all of it has been copied; so when the log reaches
-/// 256 MB, the checkpointer holds the writer back between two batches (<c>writerGate</c>) for one
+/// 64 MB, the checkpointer holds the writer back between two batches (<c>writerGate</c>) for one
 /// more pass, which copies what the previous one left, and the writer's next batch starts the log over.
 /// </summary>
 public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, ILogger logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    // Pages of 4 KB: 256 MB. Each restart pauses the writer for a few milliseconds; this makes them rare.
-    private const long RestartPages = 65_536;
+    // Pages of 4 KB: the log is started over at 64 MB, once a pass leaves less than 4 MB behind.
+    private const long RestartPages = 16_384;
+    private const long CatchUpPages = 1_024;
 
     /// <summary>Whether the database runs in WAL mode (a file database; in-memory ones have no log to copy).</summary>
     public async Task<bool> AppliesAsync(CancellationToken ct = default)
@@ -50,9 +52,17 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
                 passive.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
                 while (await timer.WaitForNextTickAsync(stop))
                 {
-                    if (await LogPagesAsync(passive, stop) < RestartPages)
+                    var (pages, behind) = await CheckpointAsync(passive, stop);
+                    if (pages < RestartPages)
                     {
                         continue;
+                    }
+
+                    // Passes back to back until one leaves little behind, so that the writer waits only
+                    // for a short one (or, if passes never catch up, for a few, rather than for ever).
+                    for (var pass = 0; behind > CatchUpPages && pass < 8; pass++)
+                    {
+                        (_, behind) = await CheckpointAsync(passive, stop);
                     }
 
                     // SQLite's own RESTART mode would also hold the writer back, but through its busy
@@ -60,7 +70,7 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
                     await writerGate.WaitAsync(stop);
                     try
                     {
-                        await LogPagesAsync(passive, stop);
+                        await CheckpointAsync(passive, stop);
                     }
                     finally
                     {
@@ -80,11 +90,11 @@ public sealed class WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, I
         }
     }
 
-    /// <summary>Runs a passive checkpoint; the pages in the log.</summary>
-    private static async Task<long> LogPagesAsync(System.Data.Common.DbCommand passive, CancellationToken ct)
+    /// <summary>Runs a passive checkpoint: the pages in the log, and how many of them are not copied yet.</summary>
+    private static async Task<(long Pages, long Behind)> CheckpointAsync(DbCommand passive, CancellationToken ct)
     {
         await using var reader = await passive.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return reader.GetInt64(1);
+        return (reader.GetInt64(1), reader.GetInt64(1) - reader.GetInt64(2));
     }
 }
