@@ -38,18 +38,12 @@ public sealed class ClickStore : IAsyncDisposable
     }
 
     /// <summary>Opens the connection the store keeps until it is disposed.</summary>
-    /// <param name="checkpointedElsewhere">A <see cref="WalCheckpointer"/> runs: this connection's commits never checkpoint themselves.</param>
-    public static async Task<ClickStore> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, bool checkpointedElsewhere, CancellationToken ct = default)
+    public static async Task<ClickStore> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct = default)
     {
         var db = await dbFactory.CreateDbContextAsync(ct);
         try
         {
             await db.Database.OpenConnectionAsync(ct);
-            if (checkpointedElsewhere)
-            {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=0", ct);
-            }
-
             return new ClickStore(db);
         }
         catch

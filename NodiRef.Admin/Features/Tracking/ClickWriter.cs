@@ -48,9 +48,6 @@ public sealed class ClickWriter : BackgroundService
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
-    private readonly WalCheckpointer _checkpointer;
-    private readonly SemaphoreSlim _writing = new(1, 1);
-    private bool _checkpointedElsewhere;
 
     // Used by the single reader only.
     private readonly Dictionary<string, TrackedLink> _links = new(StringComparer.Ordinal);
@@ -62,7 +59,6 @@ public sealed class ClickWriter : BackgroundService
         _dbFactory = dbFactory;
         _options = options.Value;
         _logger = logger;
-        _checkpointer = new WalCheckpointer(dbFactory, logger);
         _queue = Channel.CreateBounded<(HitRequest, TaskCompletionSource<HitResult>)>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
         {
             SingleReader = true,
@@ -91,22 +87,7 @@ public sealed class ClickWriter : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            _checkpointedElsewhere = await _checkpointer.AppliesAsync(stoppingToken);
-        }
-        catch (Exception e)
-        {
-            // Without the checkpointer, commits checkpoint themselves as SQLite does by default.
-            _logger.LogWarning(e, "Could not tell whether the database has a write-ahead log; commits will checkpoint it themselves.");
-        }
-
-        var checkpoints = _checkpointedElsewhere ? _checkpointer.RunAsync(_writing, stoppingToken) : Task.CompletedTask;
-        await DrainAsync();
-        await checkpoints;
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainAsync();
 
     private async Task DrainAsync()
     {
@@ -122,7 +103,6 @@ public sealed class ClickWriter : BackgroundService
                 batch.Add(item);
             }
 
-            await _writing.WaitAsync(CancellationToken.None);
             try
             {
                 var results = await WriteAsync(batch);
@@ -142,10 +122,6 @@ public sealed class ClickWriter : BackgroundService
                 // Start again from a fresh connection and forget what was read on this one.
                 await CloseStoreAsync();
             }
-            finally
-            {
-                _writing.Release();
-            }
 
             batch.Clear();
         }
@@ -155,7 +131,7 @@ public sealed class ClickWriter : BackgroundService
 
     private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
-        _store ??= await ClickStore.OpenAsync(_dbFactory, _checkpointedElsewhere);
+        _store ??= await ClickStore.OpenAsync(_dbFactory);
         await using var tx = await _store.BeginAsync();
 
         // Partner, project and link state as of this batch: a change by anyone since our last
