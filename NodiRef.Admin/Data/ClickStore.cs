@@ -10,7 +10,7 @@ namespace NodiRef.Admin.Data;
 /// Writes batches of clicks and their rollups with multi-row statements: the hot path of the
 /// tracking API, where EF's change tracking would cost more than the database. The SQL is
 /// provider-neutral (quoted identifiers, INSERT ... ON CONFLICT), and values are bound as each
-/// provider stores them (a Guid is TEXT on SQLite).
+/// provider stores them (<see cref="SqlDialect.Guid"/>).
 /// </summary>
 public static class ClickStore
 {
@@ -20,7 +20,7 @@ public static class ClickStore
     {
         var connection = db.Database.GetDbConnection();
         var tx = db.Database.CurrentTransaction?.GetDbTransaction();
-        var sqlite = db.Database.IsSqlite();
+        var dialect = SqlDialect.For(db.Database);
         for (var start = 0; start < clicks.Count; start += RowsPerStatement)
         {
             await using var cmd = connection.CreateCommand();
@@ -40,7 +40,7 @@ public static class ClickStore
                 sql.Append(')');
                 object?[] values =
                 [
-                    sqlite ? c.TrackingId.ToString().ToUpperInvariant() : c.TrackingId,
+                    dialect.Guid(c.TrackingId),
                     c.LinkId, c.PartnerId, c.ProjectId, c.IpAddress, c.UserAgent, c.Referrer, c.CreatedAt, c.Status.ToString(), c.DiscardReason,
                 ];
                 for (var k = 0; k < values.Length; k++)

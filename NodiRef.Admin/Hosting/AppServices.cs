@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -45,13 +46,18 @@ public static class AppServices
         builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
-        var connectionString = DatabaseConfiguration.ResolveConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = DatabaseConfiguration.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
 
         // One context per service operation (Blazor circuits are long-lived and concurrent);
         // the factory also registers a scoped context for Identity's stores.
-        services.AddDbContextFactory<AppDbContext>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+        services.AddSingleton(database);
+        services.AddAppDatabase(database.Provider, options => options.UseAppDatabase(database.Provider, database.ConnectionString));
+
+        // Keys in the database: a cookie or antiforgery token issued by one instance is read by any
+        // other. The fixed application name makes instances installed in different folders one app.
+        services.AddDataProtection()
+            .SetApplicationName("NodiRef.Admin")
+            .PersistKeysToDbContext<AppDbContext>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();

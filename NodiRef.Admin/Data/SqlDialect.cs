@@ -1,0 +1,149 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+
+namespace NodiRef.Admin.Data;
+
+/// <summary>
+/// The SQL that differs between the databases, in one place: the raw-SQL paths of the data layer
+/// (click batches, the demo seeder) ask for it here instead of testing the provider themselves.
+/// Everything else goes through EF, which translates for each provider.
+/// </summary>
+public abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect Postgres = new PostgresDialect();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public static SqlDialect For(DatabaseFacade database) => For(database.ProviderName);
+
+    public static SqlDialect For(DbConnection connection) => connection is NpgsqlConnection ? Postgres : Sqlite;
+
+    private static SqlDialect For(string? providerName) =>
+        providerName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? Postgres : Sqlite;
+
+    /// <summary>A Guid as EF stores it, for binding to a raw command: upper-case TEXT on SQLite, uuid on PostgreSQL.</summary>
+    public abstract object Guid(Guid value);
+
+    /// <summary>The UTC calendar day of a timestamp column, in the form a <see cref="DateOnly"/> column stores it.</summary>
+    public abstract string UtcDay(string quotedColumn);
+
+    /// <summary>
+    /// Holds a lock shared by every app instance on this database until disposed, for check-then-create
+    /// steps such as start-up (roles, the first admin). On SQLite, a single file used by one instance, it is a no-op.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default);
+
+    /// <summary>Session settings that speed up a bulk load (the seeder) at the cost of durability until it commits.</summary>
+    public abstract Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default);
+
+    /// <summary>
+    /// After a bulk load: id generators moved past the ids written explicitly into <paramref name="tablesWithExplicitIds"/>,
+    /// and the planner's statistics refreshed. Run outside a transaction.
+    /// </summary>
+    public abstract Task EndBulkLoadAsync(DbConnection connection, IReadOnlyList<string> tablesWithExplicitIds, CancellationToken ct = default);
+
+    /// <summary>The fastest way to write many rows into one table: prepared single-row INSERTs on SQLite, binary COPY on PostgreSQL.</summary>
+    public abstract BulkWriter CreateBulkWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns);
+
+    private protected static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+        public override object Guid(Guid value) => value.ToString().ToUpperInvariant();
+
+        // EF stores DateTime as "yyyy-MM-dd HH:mm:ss..." and DateOnly as "yyyy-MM-dd": date() maps one to the other.
+        public override string UtcDay(string quotedColumn) => $"date({quotedColumn})";
+
+        public override Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default) =>
+            Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+        public override Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default) =>
+            ExecuteAsync(connection, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;", ct);
+
+        // AUTOINCREMENT keys follow explicit ids by themselves.
+        public override Task EndBulkLoadAsync(DbConnection connection, IReadOnlyList<string> tablesWithExplicitIds, CancellationToken ct = default) =>
+            ExecuteAsync(connection, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize;", ct);
+
+        public override BulkWriter CreateBulkWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
+            new PreparedInsertWriter(connection, transaction, table, columns);
+    }
+
+    private sealed class PostgresDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+        public override object Guid(Guid value) => value;
+
+        public override string UtcDay(string quotedColumn) => $"({quotedColumn} AT TIME ZONE 'UTC')::date";
+
+        public override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default)
+        {
+            // A session-level advisory lock: released when disposed, or by the server if the connection dies.
+            var key = LockKey(name);
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT pg_advisory_lock({key})";
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
+            return new AdvisoryLock(connection, key);
+        }
+
+        public override Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default) =>
+            ExecuteAsync(connection, "SET synchronous_commit = off", ct);
+
+        public override async Task EndBulkLoadAsync(DbConnection connection, IReadOnlyList<string> tablesWithExplicitIds, CancellationToken ct = default)
+        {
+            foreach (var table in tablesWithExplicitIds)
+            {
+                await ExecuteAsync(connection, $"""SELECT setval(pg_get_serial_sequence('{table}', 'Id'), GREATEST((SELECT MAX("Id") FROM {table}), 1))""", ct);
+            }
+
+            // VACUUM also sets the visibility map, which lets counts and sorted pages use index-only scans.
+            await ExecuteAsync(connection, "VACUUM (ANALYZE)", ct);
+        }
+
+        public override BulkWriter CreateBulkWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
+            new CopyWriter((NpgsqlConnection)connection, table, columns);
+
+        // FNV-1a of the name: the same key in every instance and every version of the app.
+        private static long LockKey(string name)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in name)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return unchecked((long)hash);
+        }
+
+        private sealed class AdvisoryLock(DbConnection connection, long key) : IAsyncDisposable
+        {
+            public async ValueTask DisposeAsync()
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT pg_advisory_unlock({key})";
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
