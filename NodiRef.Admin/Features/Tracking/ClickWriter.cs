@@ -84,7 +84,7 @@ public sealed class ClickWriter : BackgroundService
 
             try
             {
-                var results = await WriteAsync(batch.Select(b => b.Request).ToList());
+                var results = await WriteWithRetryAsync(batch.Select(b => b.Request).ToList());
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -100,6 +100,23 @@ public sealed class ClickWriter : BackgroundService
             }
 
             batch.Clear();
+        }
+    }
+
+    // Instances sharing a database can make one another's batch fail as a whole (a deadlock, a
+    // serialization failure): it was rolled back, so writing it again stores each click once.
+    private async Task<IReadOnlyList<HitResult>> WriteWithRetryAsync(IReadOnlyList<HitRequest> hits)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteAsync(hits);
+            }
+            catch (Exception e) when (attempt < 3 && DbErrors.IsTransient(e))
+            {
+                _logger.LogWarning(e, "A batch of {Count} clicks lost to a concurrent write (attempt {Attempt}); writing it again.", hits.Count, attempt);
+            }
         }
     }
 
@@ -171,7 +188,8 @@ public sealed class ClickWriter : BackgroundService
         {
             await using var tx = await db.Database.BeginTransactionAsync();
             await ClickStore.InsertAsync(db, clicks);
-            await ClickStore.AddToRollupsAsync(db, rollups.Select(r => new ClickDaily
+            // Rollup rows in key order: instances upserting the same rows lock them in the same order, so never deadlock.
+            await ClickStore.AddToRollupsAsync(db, rollups.OrderBy(r => r.Key).Select(r => new ClickDaily
             {
                 Day = r.Key.Day,
                 LinkId = r.Key.LinkId,
@@ -182,6 +200,7 @@ public sealed class ClickWriter : BackgroundService
             }).ToList());
             await ClickStore.AddToProjectRollupsAsync(db, rollups
                 .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
+                .OrderBy(g => g.Key)
                 .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) })
                 .ToList());
             await tx.CommitAsync();
