@@ -58,7 +58,7 @@ public sealed class TestServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection();
-        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(database.Connection).AddInterceptors(saves, sqlHook));
+        services.AddAppDatabase(database.Provider, options => database.Configure(options).AddInterceptors(saves, sqlHook));
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(clock);
         services.AddScoped<CurrentUser>();
