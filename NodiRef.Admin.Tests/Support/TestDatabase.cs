@@ -25,6 +25,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>The PostgreSQL database's connection string (null on SQLite, whose database lives in one connection).</summary>
+    public string? ConnectionString => _connectionString;
+
     /// <summary>Contexts on the test's database, for arranging and checking rows directly.</summary>
     public IDbContextFactory<AppDbContext> Factory { get; }
 
