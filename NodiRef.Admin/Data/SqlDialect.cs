@@ -35,7 +35,7 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default);
 
-    /// <summary>Session settings that speed up a bulk load (the seeder) at the cost of durability until it commits.</summary>
+    /// <summary>Session settings for a bulk load (the seeder).</summary>
     public abstract Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default);
 
     /// <summary>
@@ -100,8 +100,10 @@ public abstract class SqlDialect
             return new AdvisoryLock(connection, key);
         }
 
+        // One big transaction gains nothing from an asynchronous commit, and VACUUM cannot mark the
+        // pages of a transaction whose commit is not yet flushed as all-visible (no index-only scans).
         public override Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default) =>
-            ExecuteAsync(connection, "SET synchronous_commit = off", ct);
+            ExecuteAsync(connection, "SET synchronous_commit = on", ct);
 
         public override async Task EndBulkLoadAsync(DbConnection connection, IReadOnlyList<string> tablesWithExplicitIds, CancellationToken ct = default)
         {
@@ -110,8 +112,14 @@ public abstract class SqlDialect
                 await ExecuteAsync(connection, $"""SELECT setval(pg_get_serial_sequence('{table}', 'Id'), GREATEST((SELECT MAX("Id") FROM {table}), 1))""", ct);
             }
 
-            // VACUUM also sets the visibility map, which lets counts and sorted pages use index-only scans.
-            await ExecuteAsync(connection, "VACUUM (ANALYZE)", ct);
+            // VACUUM also sets the visibility map, which lets counts and sorted pages use index-only
+            // scans. Only the app's tables: the shared catalogs are the superuser's.
+            await using var list = connection.CreateCommand();
+            list.CommandText = "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user";
+            if (await list.ExecuteScalarAsync(ct) is string tables)
+            {
+                await ExecuteAsync(connection, $"VACUUM (ANALYZE) {tables}", ct);
+            }
         }
 
         public override BulkWriter CreateBulkWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace NodiRef.Admin.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261125193139_Initial")]
+    [Migration("20261125200106_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -334,6 +334,8 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.HasIndex("Hash")
                         .IsUnique();
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Hash"), new[] { "Id" });
+
                     b.ToTable("api_tokens", (string)null);
                 });
 
@@ -387,18 +389,25 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
-                    b.HasIndex("LinkId", "CreatedAt");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TrackingId"), new[] { "Id" });
 
-                    b.HasIndex("PartnerId", "CreatedAt");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_clicks_CreatedAt");
 
-                    b.HasIndex("ProjectId", "CreatedAt");
+                    b.HasIndex("LinkId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_clicks_LinkId_CreatedAt");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("PartnerId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_clicks_PartnerId_CreatedAt");
+
+                    b.HasIndex("ProjectId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_clicks_ProjectId_CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_clicks_Status_CreatedAt");
 
                     b.ToTable("clicks", (string)null);
                 });
@@ -504,10 +513,13 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_idempotency_records_CreatedAt");
 
                     b.HasIndex("TokenId", "Key")
                         .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TokenId", "Key"), new[] { "Id" });
 
                     b.ToTable("idempotency_records", (string)null);
                 });
@@ -557,16 +569,22 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("DefaultProjectId");
-
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("NameSearch");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ExternalId"), new[] { "Id" });
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_partners_CreatedAt");
+
+                    b.HasIndex("DefaultProjectId", "Id")
+                        .HasDatabaseName("IX_partners_DefaultProjectId");
+
+                    b.HasIndex("NameSearch", "Id")
+                        .HasDatabaseName("IX_partners_NameSearch");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_partners_Status_CreatedAt");
 
                     b.ToTable("partners", (string)null);
                 });
@@ -612,9 +630,11 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IpAddress");
+                    b.HasIndex("IpAddress", "Id")
+                        .HasDatabaseName("IX_partner_sessions_IpAddress");
 
-                    b.HasIndex("PartnerId", "CreatedAt");
+                    b.HasIndex("PartnerId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_partner_sessions_PartnerId_CreatedAt");
 
                     b.ToTable("partner_sessions", (string)null);
                 });
@@ -658,6 +678,8 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasIndex("Name")
                         .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name"), new[] { "Id" });
 
                     b.ToTable("projects", (string)null);
                 });
@@ -721,24 +743,35 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClickId");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("LinkId");
-
-                    b.HasIndex("ProjectId");
-
                     b.HasIndex("PublicId")
                         .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PublicId"), new[] { "Id" });
 
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
-                    b.HasIndex("PartnerId", "CreatedAt");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TrackingId"), new[] { "Id" });
+
+                    b.HasIndex("ClickId", "Id")
+                        .HasDatabaseName("IX_referrals_ClickId");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_referrals_CreatedAt");
+
+                    b.HasIndex("LinkId", "Id")
+                        .HasDatabaseName("IX_referrals_LinkId");
+
+                    b.HasIndex("ProjectId", "Id")
+                        .HasDatabaseName("IX_referrals_ProjectId");
 
                     b.HasIndex("ProjectKey", "ExternalId")
                         .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ProjectKey", "ExternalId"), new[] { "Id" });
+
+                    b.HasIndex("PartnerId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_referrals_PartnerId_CreatedAt");
 
                     b.ToTable("referrals", (string)null);
                 });
@@ -794,11 +827,16 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.HasIndex("CodeKey")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CodeKey"), new[] { "Id" });
 
-                    b.HasIndex("PartnerId", "ProjectId");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_referral_links_CreatedAt");
 
-                    b.HasIndex("ProjectId", "PartnerId");
+                    b.HasIndex("PartnerId", "ProjectId", "Id")
+                        .HasDatabaseName("IX_referral_links_PartnerId_ProjectId");
+
+                    b.HasIndex("ProjectId", "PartnerId", "Id")
+                        .HasDatabaseName("IX_referral_links_ProjectId_PartnerId");
 
                     b.ToTable("referral_links", (string)null);
                 });

@@ -461,7 +461,8 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 name: "IX_api_tokens_Hash",
                 table: "api_tokens",
                 column: "Hash",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -518,44 +519,46 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_CreatedAt",
                 table: "clicks",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_LinkId_CreatedAt",
                 table: "clicks",
-                columns: new[] { "LinkId", "CreatedAt" });
+                columns: new[] { "LinkId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_PartnerId_CreatedAt",
                 table: "clicks",
-                columns: new[] { "PartnerId", "CreatedAt" });
+                columns: new[] { "PartnerId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_ProjectId_CreatedAt",
                 table: "clicks",
-                columns: new[] { "ProjectId", "CreatedAt" });
+                columns: new[] { "ProjectId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_Status_CreatedAt",
                 table: "clicks",
-                columns: new[] { "Status", "CreatedAt" });
+                columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_clicks_TrackingId",
                 table: "clicks",
                 column: "TrackingId",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_TokenId_Key",
                 table: "idempotency_records",
                 columns: new[] { "TokenId", "Key" },
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partner_projects_ProjectId_PartnerId",
@@ -565,108 +568,114 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_partner_sessions_IpAddress",
                 table: "partner_sessions",
-                column: "IpAddress");
+                columns: new[] { "IpAddress", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partner_sessions_PartnerId_CreatedAt",
                 table: "partner_sessions",
-                columns: new[] { "PartnerId", "CreatedAt" });
+                columns: new[] { "PartnerId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partners_CreatedAt",
                 table: "partners",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partners_DefaultProjectId",
                 table: "partners",
-                column: "DefaultProjectId");
+                columns: new[] { "DefaultProjectId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partners_ExternalId",
                 table: "partners",
                 column: "ExternalId",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partners_NameSearch",
                 table: "partners",
-                column: "NameSearch");
+                columns: new[] { "NameSearch", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_partners_Status_CreatedAt",
                 table: "partners",
-                columns: new[] { "Status", "CreatedAt" });
+                columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_projects_Name",
                 table: "projects",
                 column: "Name",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referral_links_CodeKey",
                 table: "referral_links",
                 column: "CodeKey",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referral_links_CreatedAt",
                 table: "referral_links",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referral_links_PartnerId_ProjectId",
                 table: "referral_links",
-                columns: new[] { "PartnerId", "ProjectId" });
+                columns: new[] { "PartnerId", "ProjectId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referral_links_ProjectId_PartnerId",
                 table: "referral_links",
-                columns: new[] { "ProjectId", "PartnerId" });
+                columns: new[] { "ProjectId", "PartnerId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_ClickId",
                 table: "referrals",
-                column: "ClickId");
+                columns: new[] { "ClickId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_CreatedAt",
                 table: "referrals",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_LinkId",
                 table: "referrals",
-                column: "LinkId");
+                columns: new[] { "LinkId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_PartnerId_CreatedAt",
                 table: "referrals",
-                columns: new[] { "PartnerId", "CreatedAt" });
+                columns: new[] { "PartnerId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_ProjectId",
                 table: "referrals",
-                column: "ProjectId");
+                columns: new[] { "ProjectId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_ProjectKey_ExternalId",
                 table: "referrals",
                 columns: new[] { "ProjectKey", "ExternalId" },
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_PublicId",
                 table: "referrals",
                 column: "PublicId",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_referrals_TrackingId",
                 table: "referrals",
                 column: "TrackingId",
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
         }
 
         /// <inheritdoc />
