@@ -17,6 +17,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<RewardRuleSet> RewardRuleSets => Set<RewardRuleSet>();
+    public DbSet<RewardAction> RewardActions => Set<RewardAction>();
+    public DbSet<Reward> Rewards => Set<Reward>();
+    public DbSet<RewardEvent> RewardEvents => Set<RewardEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
