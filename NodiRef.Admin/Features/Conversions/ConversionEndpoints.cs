@@ -75,7 +75,7 @@ public static class ConversionEndpoints
 
     public static void MapConvert(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/convert", ConvertAsync).WithName("Convert")
+        v1.MapPost("/convert", ConvertAsync).WithName("Convert").WithIdempotencyKey()
             .WithSummary("Record a conversion of a referred user (purchase, subscription, or a refund of an earlier conversion); processed within a second. Send Idempotency-Key (or event_id) so a retry is recorded once")
             .Produces<ConvertResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
