@@ -102,6 +102,8 @@ public static class RewardLedger
             db.RewardEvents.Add(new RewardEvent { RewardId = reward.Id, ToStatus = RewardStatus.Pending, Actor = actor, Note = "Earned", At = now });
         }
 
+        await db.SaveChangesAsync(ct);
+
         // A refund that arrived while this conversion waited for review still takes its share back.
         var refunded = await db.Conversions.AsNoTracking()
             .Where(r => r.ReversesConversionId == conversion.Id && r.Status == ConversionStatus.Accepted)
