@@ -87,4 +87,25 @@ public sealed class RuleSetServiceTests : ServiceTest
         Assert.Equal((0, 0), (await CountAsync<RewardRuleSet>(), await CountAsync<RewardAction>()));
         Assert.Equal(ResultStatus.NotFound, (await App.RuleSets.GetAsync(set.Id, Ct)).Status);
     }
+
+    [Fact]
+    public async Task A_partner_or_link_that_a_rule_set_is_scoped_to_cannot_be_deleted_from_under_it()
+    {
+        var partner = await GivenPartnerAsync("Unused partner");
+        var other = await GivenPartnerAsync("Other partner");
+        var link = await GivenLinkAsync(other.Id, "rulelink1");
+        App.ActAs(Roles.Operator);
+        Ok(await App.RuleSets.CreateAsync(Input("For the partner", RewardScope.Partner, partner.Id), Ct));
+        Ok(await App.RuleSets.CreateAsync(Input("For the link", RewardScope.Link, link.Id), Ct));
+
+        var partnerDelete = await App.Partners.DeleteAsync(partner.Id, null, Ct);
+        var linkDelete = await App.Links.DeleteAsync(link.Id, null, Ct);
+        var ownerDelete = await App.Partners.DeleteAsync(other.Id, null, Ct);
+
+        Assert.Equal(ResultStatus.Conflict, partnerDelete.Status);
+        Assert.Contains("For the partner", partnerDelete.Message, StringComparison.Ordinal);
+        Assert.Equal(ResultStatus.Conflict, linkDelete.Status);
+        Assert.Contains("For the link", linkDelete.Message, StringComparison.Ordinal);
+        Assert.Equal(ResultStatus.Conflict, ownerDelete.Status);
+    }
 }
