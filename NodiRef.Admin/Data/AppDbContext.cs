@@ -23,6 +23,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<RewardRuleSet> RewardRuleSets => Set<RewardRuleSet>();
+    public DbSet<RewardAction> RewardActions => Set<RewardAction>();
+    public DbSet<Reward> Rewards => Set<Reward>();
+    public DbSet<RewardEvent> RewardEvents => Set<RewardEvent>();
 
     /// <summary>The Data Protection key ring, shared by every instance (sign-in cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -7,9 +7,11 @@ using NodiRef.Admin.Api;
 using NodiRef.Admin.Components.Account;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Seeding;
 using NodiRef.Admin.Features.Setup;
 using NodiRef.Admin.Features.Tracking;
@@ -67,6 +69,9 @@ public static class AppServices
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
         services.AddScoped<ClickService>();
+        services.AddScoped<ConversionService>();
+        services.AddScoped<RuleSetService>();
+        services.AddScoped<RewardService>();
         services.AddSingleton<FirstAdminSetup>();
         services.AddTransient<DemoDataSeeder>();
 
@@ -104,6 +109,7 @@ public static class AppServices
 
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
+        services.AddConversionProcessing();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

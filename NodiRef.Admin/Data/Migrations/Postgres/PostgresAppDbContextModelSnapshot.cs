@@ -461,6 +461,168 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("click_daily_project", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Meta")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .UseCollation("C");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Plan")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<int?>("ProjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<long>("ReferralId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<long?>("ReversesConversionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .UseCollation("C");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventKey")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("EventKey"), new[] { "Id" });
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PublicId"), new[] { "Id" });
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_conversions_CreatedAt");
+
+                    b.HasIndex("LinkId", "Id")
+                        .HasDatabaseName("IX_conversions_LinkId");
+
+                    b.HasIndex("ReferralId", "Id")
+                        .HasDatabaseName("IX_conversions_ReferralId");
+
+                    b.HasIndex("ReversesConversionId", "Id")
+                        .HasDatabaseName("IX_conversions_ReversesConversionId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.HasIndex("PartnerId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_conversions_PartnerId_CreatedAt");
+
+                    b.HasIndex("ProjectId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_conversions_ProjectId_CreatedAt");
+
+                    b.ToTable("conversions", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -838,6 +1000,251 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("referral_links", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.Reward", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ActionId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("AmountUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ConversionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("PaidAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ProjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("ReversesRewardId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RuleSetId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId", "Id")
+                        .HasDatabaseName("IX_rewards_ActionId");
+
+                    b.HasIndex("ConversionId", "Id")
+                        .HasDatabaseName("IX_rewards_ConversionId");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("IX_rewards_CreatedAt");
+
+                    b.HasIndex("LinkId", "Id")
+                        .HasDatabaseName("IX_rewards_LinkId");
+
+                    b.HasIndex("ReversesRewardId", "Id")
+                        .HasDatabaseName("IX_rewards_ReversesRewardId");
+
+                    b.HasIndex("RuleSetId", "Id")
+                        .HasDatabaseName("IX_rewards_RuleSetId");
+
+                    b.HasIndex("PartnerId", "Status", "Id")
+                        .HasDatabaseName("IX_rewards_PartnerId_Status");
+
+                    b.HasIndex("ProjectId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_rewards_ProjectId_CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_rewards_Status_CreatedAt");
+
+                    b.ToTable("rewards", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardAction", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ActionType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<long?>("MaxCapUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RewardAmountUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RewardType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("RuleSetId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleSetId", "ActionType", "Id")
+                        .HasDatabaseName("IX_reward_actions_RuleSetId_ActionType");
+
+                    b.ToTable("reward_actions", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<long>("RewardId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RewardId", "Id");
+
+                    b.ToTable("reward_events", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardRuleSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name"), new[] { "Id" });
+
+                    b.HasIndex("Scope", "ScopeId", "Id")
+                        .HasDatabaseName("IX_reward_rule_sets_Scope_ScopeId");
+
+                    b.ToTable("reward_rule_sets", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -906,6 +1313,37 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.HasOne("NodiRef.Admin.Domain.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>
+                {
+                    b.HasOne("NodiRef.Admin.Domain.ReferralLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("NodiRef.Admin.Domain.Referral", null)
+                        .WithMany()
+                        .HasForeignKey("ReferralId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Conversion", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesConversionId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
@@ -987,9 +1425,77 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.Reward", b =>
+                {
+                    b.HasOne("NodiRef.Admin.Domain.RewardAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Conversion", null)
+                        .WithMany()
+                        .HasForeignKey("ConversionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.ReferralLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NodiRef.Admin.Domain.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("NodiRef.Admin.Domain.Reward", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesRewardId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("NodiRef.Admin.Domain.RewardRuleSet", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardAction", b =>
+                {
+                    b.HasOne("NodiRef.Admin.Domain.RewardRuleSet", "RuleSet")
+                        .WithMany("Actions")
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("RuleSet");
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>
+                {
+                    b.HasOne("NodiRef.Admin.Domain.Reward", null)
+                        .WithMany()
+                        .HasForeignKey("RewardId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.Partner", b =>
                 {
                     b.Navigation("Links");
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardRuleSet", b =>
+                {
+                    b.Navigation("Actions");
                 });
 #pragma warning restore 612, 618
         }

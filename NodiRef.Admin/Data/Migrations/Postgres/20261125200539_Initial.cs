@@ -158,6 +158,28 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "reward_rule_sets",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false, collation: "C"),
+                    Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true, collation: "C"),
+                    StartsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EndsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Scope = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ScopeId = table.Column<int>(type: "integer", nullable: true),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_reward_rule_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -285,6 +307,33 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         name: "FK_partners_projects_DefaultProjectId",
                         column: x => x.DefaultProjectId,
                         principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "reward_actions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleSetId = table.Column<int>(type: "integer", nullable: false),
+                    ActionType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    RewardType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    RewardAmountUnits = table.Column<long>(type: "bigint", nullable: false),
+                    MaxCapUnits = table.Column<long>(type: "bigint", nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false, collation: "C"),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_reward_actions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_reward_actions_reward_rule_sets_RuleSetId",
+                        column: x => x.RuleSetId,
+                        principalTable: "reward_rule_sets",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -457,6 +506,169 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "conversions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PublicId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    ReferralId = table.Column<long>(type: "bigint", nullable: false),
+                    PartnerId = table.Column<int>(type: "integer", nullable: false),
+                    LinkId = table.Column<int>(type: "integer", nullable: false),
+                    ProjectId = table.Column<int>(type: "integer", nullable: true),
+                    EventType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    AmountUnits = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false, collation: "C"),
+                    ProductId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    Category = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    Quantity = table.Column<int>(type: "integer", nullable: false),
+                    Plan = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    SubscriptionId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, collation: "C"),
+                    Meta = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true, collation: "C"),
+                    ReversesConversionId = table.Column<long>(type: "bigint", nullable: true),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    UserAgent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    ProcessedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReviewedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    ReviewedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReviewNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true, collation: "C"),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_conversions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_conversions_conversions_ReversesConversionId",
+                        column: x => x.ReversesConversionId,
+                        principalTable: "conversions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_conversions_partners_PartnerId",
+                        column: x => x.PartnerId,
+                        principalTable: "partners",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_conversions_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_conversions_referral_links_LinkId",
+                        column: x => x.LinkId,
+                        principalTable: "referral_links",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_conversions_referrals_ReferralId",
+                        column: x => x.ReferralId,
+                        principalTable: "referrals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rewards",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ConversionId = table.Column<long>(type: "bigint", nullable: false),
+                    PartnerId = table.Column<int>(type: "integer", nullable: false),
+                    LinkId = table.Column<int>(type: "integer", nullable: false),
+                    ProjectId = table.Column<int>(type: "integer", nullable: true),
+                    RuleSetId = table.Column<int>(type: "integer", nullable: false),
+                    ActionId = table.Column<int>(type: "integer", nullable: false),
+                    AmountUnits = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false, collation: "C"),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ReversesRewardId = table.Column<long>(type: "bigint", nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true, collation: "C"),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ApprovedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PaidAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_rewards", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_rewards_conversions_ConversionId",
+                        column: x => x.ConversionId,
+                        principalTable: "conversions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_partners_PartnerId",
+                        column: x => x.PartnerId,
+                        principalTable: "partners",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_referral_links_LinkId",
+                        column: x => x.LinkId,
+                        principalTable: "referral_links",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_reward_actions_ActionId",
+                        column: x => x.ActionId,
+                        principalTable: "reward_actions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_reward_rule_sets_RuleSetId",
+                        column: x => x.RuleSetId,
+                        principalTable: "reward_rule_sets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_rewards_rewards_ReversesRewardId",
+                        column: x => x.ReversesRewardId,
+                        principalTable: "rewards",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "reward_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RewardId = table.Column<long>(type: "bigint", nullable: false),
+                    FromStatus = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    ToStatus = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true, collation: "C"),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_reward_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_reward_events_rewards_RewardId",
+                        column: x => x.RewardId,
+                        principalTable: "rewards",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_tokens_Hash",
                 table: "api_tokens",
@@ -547,6 +759,55 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 column: "TrackingId",
                 unique: true)
                 .Annotation("Npgsql:IndexInclude", new[] { "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_CreatedAt",
+                table: "conversions",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_EventKey",
+                table: "conversions",
+                column: "EventKey",
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_LinkId",
+                table: "conversions",
+                columns: new[] { "LinkId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_PartnerId_CreatedAt",
+                table: "conversions",
+                columns: new[] { "PartnerId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_ProjectId_CreatedAt",
+                table: "conversions",
+                columns: new[] { "ProjectId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_PublicId",
+                table: "conversions",
+                column: "PublicId",
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_ReferralId",
+                table: "conversions",
+                columns: new[] { "ReferralId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_ReversesConversionId",
+                table: "conversions",
+                columns: new[] { "ReversesConversionId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversions_Status_Id",
+                table: "conversions",
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
@@ -676,6 +937,73 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 column: "TrackingId",
                 unique: true)
                 .Annotation("Npgsql:IndexInclude", new[] { "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_reward_actions_RuleSetId_ActionType",
+                table: "reward_actions",
+                columns: new[] { "RuleSetId", "ActionType", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_reward_events_RewardId_Id",
+                table: "reward_events",
+                columns: new[] { "RewardId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_reward_rule_sets_Name",
+                table: "reward_rule_sets",
+                column: "Name",
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_reward_rule_sets_Scope_ScopeId",
+                table: "reward_rule_sets",
+                columns: new[] { "Scope", "ScopeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_ActionId",
+                table: "rewards",
+                columns: new[] { "ActionId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_ConversionId",
+                table: "rewards",
+                columns: new[] { "ConversionId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_CreatedAt",
+                table: "rewards",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_LinkId",
+                table: "rewards",
+                columns: new[] { "LinkId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_PartnerId_Status",
+                table: "rewards",
+                columns: new[] { "PartnerId", "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_ProjectId_CreatedAt",
+                table: "rewards",
+                columns: new[] { "ProjectId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_ReversesRewardId",
+                table: "rewards",
+                columns: new[] { "ReversesRewardId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_RuleSetId",
+                table: "rewards",
+                columns: new[] { "RuleSetId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_rewards_Status_CreatedAt",
+                table: "rewards",
+                columns: new[] { "Status", "CreatedAt", "Id" });
         }
 
         /// <inheritdoc />
@@ -718,13 +1046,28 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 name: "partner_sessions");
 
             migrationBuilder.DropTable(
-                name: "referrals");
+                name: "reward_events");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "rewards");
+
+            migrationBuilder.DropTable(
+                name: "conversions");
+
+            migrationBuilder.DropTable(
+                name: "reward_actions");
+
+            migrationBuilder.DropTable(
+                name: "referrals");
+
+            migrationBuilder.DropTable(
+                name: "reward_rule_sets");
 
             migrationBuilder.DropTable(
                 name: "clicks");
