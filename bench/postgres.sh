@@ -3,7 +3,7 @@
 #   1. the partners grid's server queries on the same 1M-partner / 1.5M-link data set;
 #   2. GET /v1/{code}/hit beside /health/live on one instance (as tracking.sh does on SQLite);
 #   3. the same hits sent to two instances sharing the database at once, clicks counted after;
-#   4. when nginx is there (PATH, or NGINX=/path/to/nginx): docs/nginx.conf in front of the two
+#   4. when nginx is there (PATH, or NGINX_BIN=/path/to/nginx): docs/nginx.conf in front of the two
 #      instances (ports rewritten), checked with nginx -t, and the partners page loaded through it in
 #      Chromium (sign-in, sticky circuit over the WebSocket).
 # Usage: bench/postgres.sh [workdir] [seconds] [connections]   (needs wrk and psql)
@@ -110,7 +110,7 @@ awk -v a="$(rps "$work/hit-a.txt")" -v b="$(rps "$work/hit-b.txt")" 'BEGIN { pri
 echo "hit answers completed: $(( $(awk '/requests in/ {print $1}' "$work/hit-a.txt") + $(awk '/requests in/ {print $1}' "$work/hit-b.txt") )); clicks stored during the run: $((after - before))"
 echo "errors: $(grep -h 'Non-2xx\|Socket errors' "$work"/hit-a.txt "$work"/hit-b.txt || echo none)"
 
-nginx="${NGINX:-$(command -v nginx || true)}"
+nginx="${NGINX_BIN:-$(command -v nginx || true)}"
 if [ -z "$nginx" ]; then
   echo "(nginx not found: skipped the load balancer check)"
   exit 0
