@@ -7,10 +7,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Tests.Support;
@@ -48,6 +51,11 @@ public sealed class TestServices : IAsyncDisposable
     public PartnerService Partners => Get<PartnerService>();
     public ReferralLinkService Links => Get<ReferralLinkService>();
     public UserService Users => Get<UserService>();
+    public ClickService Clicks => Get<ClickService>();
+    public ReferralService Referrals => Get<ReferralService>();
+    public ConversionService Conversions => Get<ConversionService>();
+    public RuleSetService RuleSets => Get<RuleSetService>();
+    public RewardService Rewards => Get<RewardService>();
 
     public static async Task<TestServices> CreateAsync(CancellationToken ct = default)
     {
@@ -66,6 +74,12 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
+        services.AddScoped<ClickService>();
+        services.AddScoped<ReferralService>();
+        services.AddSingleton<ConversionSignal>();
+        services.AddScoped<ConversionService>();
+        services.AddScoped<RuleSetService>();
+        services.AddScoped<RewardService>();
         services.AddIdentityCore<ApplicationUser>(Hosting.AppServices.ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
