@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Domain;
@@ -215,5 +216,26 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         viewer.AssertProblem(HttpStatusCode.Forbidden);
         var reward = Assert.Single(await app.RewardsOfPartnerAsync(partner.Id));
         Assert.Equal((5m, held.Str("id")), (reward.Amount(), reward.Str("conversion_id")));
+    }
+
+    [Fact]
+    public async Task Convert_is_rate_limited_per_client_address_and_a_refused_call_writes_nothing()
+    {
+        var link = (await app.GivenLinkAsync()).Link;
+        var referralId = await app.Anonymous().GivenReferralAsync(link.Code);
+        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "2"));
+        var client = limited.CreateClient();
+
+        var answers = new List<ApiAnswer>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await client.ConvertAsync(referralId, 10m, key: $"limited-{referralId}-{i}"));
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], answers.Select(a => a.Status).ToList());
+        answers[2].AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(answers[2].Header("Retry-After"));
+        await using var db = app.Db();
+        Assert.False(await db.Conversions.AnyAsync(c => c.EventKey == $"limited-{referralId}-2", Ct));
     }
 }

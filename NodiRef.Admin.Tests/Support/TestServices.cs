@@ -57,6 +57,9 @@ public sealed class TestServices : IAsyncDisposable
     public RuleSetService RuleSets => Get<RuleSetService>();
     public RewardService Rewards => Get<RewardService>();
 
+    /// <summary>The background processor's work, run when a test says so (no hosted services here).</summary>
+    public ConversionProcessor Processor => Provider.GetRequiredService<ConversionProcessor>();
+
     public static async Task<TestServices> CreateAsync(CancellationToken ct = default)
     {
         var database = await TestDatabase.CreateAsync(ct);
@@ -76,10 +79,11 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<UserService>();
         services.AddScoped<ClickService>();
         services.AddScoped<ReferralService>();
-        services.AddSingleton<ConversionSignal>();
         services.AddScoped<ConversionService>();
         services.AddScoped<RuleSetService>();
         services.AddScoped<RewardService>();
+        services.AddSingleton<ConversionSignal>();
+        services.AddSingleton<ConversionProcessor>();
         services.AddIdentityCore<ApplicationUser>(Hosting.AppServices.ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
