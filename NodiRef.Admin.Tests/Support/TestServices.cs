@@ -51,6 +51,8 @@ public sealed class TestServices : IAsyncDisposable
     public PartnerService Partners => Get<PartnerService>();
     public ReferralLinkService Links => Get<ReferralLinkService>();
     public UserService Users => Get<UserService>();
+    public ClickService Clicks => Get<ClickService>();
+    public ReferralService Referrals => Get<ReferralService>();
     public ConversionService Conversions => Get<ConversionService>();
     public RuleSetService RuleSets => Get<RuleSetService>();
     public RewardService Rewards => Get<RewardService>();
@@ -75,6 +77,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
+        services.AddScoped<ClickService>();
         services.AddScoped<ReferralService>();
         services.AddScoped<ConversionService>();
         services.AddScoped<RuleSetService>();

@@ -108,4 +108,16 @@ public sealed class RuleSetServiceTests : ServiceTest
         Assert.Contains("For the link", linkDelete.Message, StringComparison.Ordinal);
         Assert.Equal(ResultStatus.Conflict, ownerDelete.Status);
     }
+
+    [Fact]
+    public async Task A_window_time_without_a_zone_is_taken_as_utc()
+    {
+        App.ActAs(Roles.Operator);
+        var unspecified = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Unspecified);
+
+        var set = Ok(await App.RuleSets.CreateAsync(Input(starts: unspecified, ends: unspecified.AddDays(1)), Ct));
+
+        Assert.Equal(new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc), set.StartsAt);
+        Assert.Equal(DateTimeKind.Utc, set.StartsAt!.Value.Kind);
+    }
 }

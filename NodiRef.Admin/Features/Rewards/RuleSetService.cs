@@ -320,13 +320,21 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     {
         set.Name = input.Name!.Trim();
         set.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        set.StartsAt = input.StartsAt?.ToUniversalTime();
-        set.EndsAt = input.EndsAt?.ToUniversalTime();
+        set.StartsAt = AsUtc(input.StartsAt);
+        set.EndsAt = AsUtc(input.EndsAt);
         set.Scope = input.Scope;
         set.ScopeId = input.Scope == RewardScope.All ? null : input.ScopeId;
         set.IsActive = input.IsActive;
         set.UpdatedAt = now;
     }
+
+    /// <summary>Window times are UTC: one sent without a zone is taken as UTC, never as the server's local time.</summary>
+    private static DateTime? AsUtc(DateTime? value) => value switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Unspecified } v => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        { } v => v.ToUniversalTime(),
+    };
 
     private static void Apply(RewardAction action, ActionInput input, DateTime now)
     {
