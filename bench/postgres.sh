@@ -119,6 +119,7 @@ fi
 echo "== docs/nginx.conf in front of both instances"
 ng="$work/nginx"
 mkdir -p "$ng/logs"
+: >"$ng/access.log"
 sed -e "s|^http {|http {\n    log_format upstream '\$uri \$upstream_addr'; access_log $ng/access.log upstream; client_body_temp_path $ng/body; proxy_temp_path $ng/proxy; fastcgi_temp_path $ng/fastcgi; uwsgi_temp_path $ng/uwsgi; scgi_temp_path $ng/scgi;|" \
     -e "s|listen 80;|listen 127.0.0.1:5490;|" docs/nginx.conf >"$ng/nginx.conf"
 "$nginx" -t -p "$ng/" -e stderr -g "pid $ng/nginx.pid;" -c "$ng/nginx.conf"
