@@ -57,7 +57,7 @@ ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/health/ready" 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 
-if [ "$(sql "SELECT to_regclass('partners') IS NOT NULL AND EXISTS (SELECT 1 FROM partners)")" != t ]; then
+if [ "$(sql "SELECT to_regclass('partners') IS NOT NULL")" != t ] || [ "$(sql "SELECT EXISTS (SELECT 1 FROM partners)")" != t ]; then
   echo "== seed"
   Database__Provider=Postgres ConnectionStrings__Default="$cs" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- \
     seed --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
