@@ -106,34 +106,32 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         // Links: the first link of each partner in its default project (as the dialog creates it),
         // the rest spread over partners and projects, so partners belong to several projects.
         var codes = new HashSet<string>(StringComparer.Ordinal);
-        await using (var linkWriter = dialect.CreateBulkWriter(connection, tx, "referral_links", LinkColumns))
+        await using var linkWriter = dialect.CreateBulkWriter(connection, tx, "referral_links", LinkColumns);
+        for (var i = 0; i < options.Links && options.Partners > 0; i++)
         {
-            for (var i = 0; i < options.Links && options.Partners > 0; i++)
+            var partnerIndex = i < options.Partners ? i : random.Next(options.Partners);
+            int? projectId = i < options.Partners && partnerDefaults[partnerIndex] is { } d
+                ? d
+                : random.Next(100) < 90 ? projectIds[random.Next(projectIds.Count)] : null;
+            string code;
+            do
             {
-                var partnerIndex = i < options.Partners ? i : random.Next(options.Partners);
-                int? projectId = i < options.Partners && partnerDefaults[partnerIndex] is { } d
-                    ? d
-                    : random.Next(100) < 90 ? projectIds[random.Next(projectIds.Count)] : null;
-                string code;
-                do
-                {
-                    code = ReferralCode.Generate();
-                }
-                while (!codes.Add(ReferralCode.ToKey(code)));
+                code = ReferralCode.Generate();
+            }
+            while (!codes.Add(ReferralCode.ToKey(code)));
 
-                var created = partnerCreated[partnerIndex].AddMinutes(i < options.Partners ? 0 : random.Next(1, 60 * 24 * 90));
-                if (created > now)
-                {
-                    created = now;
-                }
-
-                string? target = random.Next(100) < 30 ? $"https://{faker.Internet.DomainWord()}.example.com/{faker.Internet.DomainWord()}" : null;
-                string? metadata = random.Next(100) < 20 ? $"{{\"campaign\":\"{faker.Commerce.Department().ToLowerInvariant()}\"}}" : null;
-                await linkWriter.WriteAsync([code, ReferralCode.ToKey(code), firstPartnerId + partnerIndex, projectId, target, metadata, created, created, 0L], ct);
+            var created = partnerCreated[partnerIndex].AddMinutes(i < options.Partners ? 0 : random.Next(1, 60 * 24 * 90));
+            if (created > now)
+            {
+                created = now;
             }
 
-            await linkWriter.CompleteAsync(ct);
+            string? target = random.Next(100) < 30 ? $"https://{faker.Internet.DomainWord()}.example.com/{faker.Internet.DomainWord()}" : null;
+            string? metadata = random.Next(100) < 20 ? $"{{\"campaign\":\"{faker.Commerce.Department().ToLowerInvariant()}\"}}" : null;
+            await linkWriter.WriteAsync([code, ReferralCode.ToKey(code), firstPartnerId + partnerIndex, projectId, target, metadata, created, created, 0L], ct);
         }
+
+        await linkWriter.CompleteAsync(ct);
 
         await using (var membership = connection.CreateCommand())
         {
