@@ -7,7 +7,8 @@ namespace NodiRef.Admin.Data;
 /// <summary>
 /// Writes many rows into one table, in the column order it was created with; values are what the
 /// table stores (a Guid through <see cref="SqlDialect.Guid"/>, a <c>long</c> for a bigint column).
-/// Call <see cref="CompleteAsync"/> when done: disposing without it abandons a PostgreSQL COPY.
+/// Call <see cref="CompleteAsync"/> when done (the connection is free for other commands after it):
+/// disposing without it abandons a PostgreSQL COPY.
 /// Get one from <see cref="SqlDialect.CreateBulkWriter"/>.
 /// </summary>
 public abstract class BulkWriter : IAsyncDisposable
@@ -85,11 +86,14 @@ internal sealed class CopyWriter(NpgsqlConnection connection, string table, IRea
         }
     }
 
+    // The connection stays in COPY state until the importer is disposed: after this it is free for other commands.
     public override async Task CompleteAsync(CancellationToken ct = default)
     {
         if (_importer is not null)
         {
             await _importer.CompleteAsync(ct);
+            await _importer.DisposeAsync();
+            _importer = null;
         }
     }
 
