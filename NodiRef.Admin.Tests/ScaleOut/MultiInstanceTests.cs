@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Rewards;
 using NodiRef.Admin.Tests.Support;
 using NodiRef.Admin.Tests.Tracking;
 
@@ -18,7 +19,8 @@ namespace NodiRef.Admin.Tests.ScaleOut;
 
 /// <summary>
 /// Two app instances on one PostgreSQL database, as behind a load balancer: whatever one instance
-/// writes or issues, the other reads or accepts; clicks sent to both at once are stored once each.
+/// writes or issues, the other reads or accepts; clicks and conversions sent to both at once are
+/// stored once each, and each conversion earns its reward once.
 /// </summary>
 public sealed partial class MultiInstanceTests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
@@ -132,6 +134,40 @@ public sealed partial class MultiInstanceTests(TwoInstances instances) : IClassF
         Assert.Equal(perInstance * 2, await db.ClickDaily.Where(d => linkIds.Contains(d.LinkId)).SumAsync(d => d.Count, Ct));
         var projectKeys = await db.ReferralLinks.Where(l => linkIds.Contains(l.Id)).Select(l => l.ProjectId ?? 0).Distinct().ToListAsync(Ct);
         Assert.Equal(perInstance * 2, await db.ClickDailyProject.Where(d => projectKeys.Contains(d.ProjectKey)).SumAsync(d => d.Count, Ct));
+    }
+
+    [Fact]
+    public async Task Conversions_sent_to_either_instance_are_recorded_once_and_rewarded_once()
+    {
+        var (a, b) = instances.Require();
+        var (project, partner, link) = await a.GivenLinkAsync();
+        await b.GivenRuleAsync(project.Id, "fixed", 5m);
+        using var clientA = a.Anonymous();
+        using var clientB = b.Anonymous();
+        HttpClient[] clients = [clientA, clientB];
+
+        // Each conversion is sent to one instance and its retry, at the same time, to the other;
+        // both instances' processors then race for the pending conversions.
+        var conversions = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            var referral = await clients[i % 2].GivenReferralAsync(link.Code);
+            var key = ApiFactory.Unique("order-");
+            var answers = await Task.WhenAll(clients[i % 2].ConvertAsync(referral, 20m, key: key), clients[(i + 1) % 2].ConvertAsync(referral, 20m, key: key));
+            Assert.All(answers, answer => Assert.Equal((HttpStatusCode.Accepted, answers[0].Text), (answer.Status, answer.Text)));
+            conversions.Add(Guid.Parse(answers[0].Json.Str("conversion_id")));
+        }
+
+        foreach (var id in conversions)
+        {
+            Assert.Equal("accepted", (await a.ProcessedAsync(id)).Str("status"));
+        }
+
+        await using var db = b.Db();
+        Assert.Equal(10, await db.Conversions.CountAsync(c => c.PartnerId == partner.Id, Ct));
+        var rewardsPerConversion = await db.Rewards.Where(r => r.PartnerId == partner.Id).GroupBy(r => r.ConversionId).Select(g => g.Count()).ToListAsync(Ct);
+        Assert.Equal(10, rewardsPerConversion.Count);
+        Assert.All(rewardsPerConversion, count => Assert.Equal(1, count));
     }
 
     private static async Task<Guid> Hit(HttpClient client, string code)
