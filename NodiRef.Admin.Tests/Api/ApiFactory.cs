@@ -11,15 +11,17 @@ using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Hosting;
 using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Api;
 
 /// <summary>
 /// The whole app in memory (the real <c>Program</c>: pipeline, authentication, migrations at start)
-/// on its own SQLite file in a temp folder that is deleted on dispose, with a clock that only moves
-/// when a test says so. One instance per test class: tests in a class share the database, so they
-/// use unique names and external ids (see <see cref="Unique"/>).
+/// on a database of its own on the run's provider (<see cref="TestProvider"/>): a SQLite file in a
+/// temp folder, or a PostgreSQL database, deleted on dispose; with a clock that only moves when a
+/// test says so. One instance per test class: tests in a class share the database, so they use
+/// unique names and external ids (see <see cref="Unique"/>).
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -30,17 +32,35 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private HttpClient? _viewer;
 
     public ApiFactory()
+        : this(TestProvider.Current)
     {
-        Directory.CreateDirectory(_folder);
-        DatabasePath = Path.Combine(_folder, "nodiref.db");
-        ConnectionString = $"Data Source={DatabasePath}";
     }
 
-    public string DatabasePath { get; }
-    public string ConnectionString { get; }
+    /// <summary>An app on a database of <paramref name="provider"/>, or on an existing one when <paramref name="connectionString"/> is given (several instances, one database).</summary>
+    internal ApiFactory(DatabaseProvider provider, string? connectionString = null)
+    {
+        Provider = provider;
+        OwnsDatabase = connectionString is null;
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Directory.CreateDirectory(_folder);
+            ConnectionString = connectionString ?? $"Data Source={Path.Combine(_folder, "nodiref.db")}";
+        }
+        else
+        {
+            ConnectionString = connectionString ?? "";
+        }
+    }
 
-    /// <summary>The app's clock; starts at the real time so cookies and keys behave as in production.</summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; private set; }
+    private bool OwnsDatabase { get; }
+
+    /// <summary>
+    /// The app's clock; starts at the real time so cookies and keys behave as in production, on a
+    /// whole microsecond, as the database stores it.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UnixEpoch.AddMicroseconds((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond));
 
     /// <summary>Clients with a bearer token of each role, created once per factory.</summary>
     public HttpClient Admin => _admin ?? throw NotInitialised();
@@ -61,6 +81,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (Provider == DatabaseProvider.Postgres && OwnsDatabase)
+        {
+            // Migrated once per test run and copied: the app's start-up finds nothing left to apply.
+            ConnectionString = await PostgresDatabases.CreateMigratedAsync(TestProvider.PostgresForRun(), Xunit.TestContext.Current.CancellationToken);
+        }
+
         _ = Server; // starts the app: migrations and roles
         _admin = Client(await CreateTokenAsync(Roles.Admin));
         _operator = Client(await CreateTokenAsync(Roles.Operator));
@@ -70,6 +96,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.UseSetting(DatabaseOptions.ProviderKey, Provider.ToString());
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
@@ -152,6 +179,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _operator?.Dispose();
         _viewer?.Dispose();
         await base.DisposeAsync();
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            if (OwnsDatabase && ConnectionString.Length > 0)
+            {
+                await PostgresDatabases.DropAsync(ConnectionString);
+            }
+
+            return;
+        }
+
         using (var connection = new SqliteConnection(ConnectionString))
         {
             SqliteConnection.ClearPool(connection);

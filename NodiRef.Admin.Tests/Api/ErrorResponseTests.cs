@@ -222,7 +222,7 @@ public sealed class ErrorResponseTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Unknown_api_paths_and_methods_are_problems_too()
     {
-        (await Admin.GetApiAsync("/api/rewards")).AssertProblem(HttpStatusCode.NotFound);
+        (await Admin.GetApiAsync("/api/payouts")).AssertProblem(HttpStatusCode.NotFound);
         (await Admin.GetApiAsync("/api/projects/not-a-number")).AssertProblem(HttpStatusCode.NotFound);
         (await Admin.SendApiAsync(HttpMethod.Put, "/api/projects/1", "{}")).AssertProblem(HttpStatusCode.MethodNotAllowed);
         (await Admin.DeleteApiAsync("/api/projects/1")).AssertProblem(HttpStatusCode.MethodNotAllowed);

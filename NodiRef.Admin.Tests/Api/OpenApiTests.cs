@@ -17,7 +17,13 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
         "get /api/referral-links", "post /api/referral-links",
         "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
-        "get /v1/{code}/hit", "post /v1/referral", "post /v1/identify",
+        "get /api/clicks", "get /api/referrals",
+        "get /api/conversions", "get /api/conversions/{id}", "post /api/conversions/{id}/accept",
+        "post /api/conversions/{id}/reject", "post /api/conversions/{id}/refund",
+        "get /api/rewards", "get /api/rewards/{id}", "post /api/rewards/{id}/approve", "post /api/rewards/{id}/pay", "post /api/rewards/{id}/reverse",
+        "get /api/rewards/rule-sets", "post /api/rewards/rule-sets", "get /api/rewards/rule-sets/{id}", "patch /api/rewards/rule-sets/{id}", "delete /api/rewards/rule-sets/{id}",
+        "get /api/rewards/actions", "post /api/rewards/actions", "get /api/rewards/actions/{id}", "patch /api/rewards/actions/{id}", "delete /api/rewards/actions/{id}",
+        "get /v1/{code}/hit", "post /v1/referral", "post /v1/identify", "post /v1/convert",
     ];
 
     public static TheoryData<string, string[], bool> Lists => new()
@@ -25,6 +31,12 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         { "/api/projects", ["status", "name"], false },
         { "/api/partners", ["external_id", "status", "project_id", "name", "search"], true },
         { "/api/referral-links", ["partner_id", "project_id", "code"], true },
+        { "/api/clicks", ["partner_id", "project_id", "status", "date_from", "date_to"], false },
+        { "/api/referrals", ["partner_id", "project_id", "status", "date_from", "date_to"], false },
+        { "/api/conversions", ["partner_id", "project_id", "status", "date_from", "date_to", "event_type"], false },
+        { "/api/rewards", ["partner_id", "project_id", "status", "date_from", "date_to", "currency"], true },
+        { "/api/rewards/rule-sets", ["is_active", "scope", "name"], true },
+        { "/api/rewards/actions", ["rule_set_id", "action_type"], false },
     };
 
     private async Task<JsonElement> DocumentAsync()

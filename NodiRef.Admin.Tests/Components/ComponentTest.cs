@@ -5,9 +5,12 @@ using MudBlazor;
 using MudBlazor.Services;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Components;
@@ -39,6 +42,11 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(_app.Links);
         Services.AddSingleton(_app.Users);
         Services.AddSingleton(new NodiRef.Admin.Features.ApiTokens.ApiTokenService(_app.Database.Factory, _app.CurrentUser, _app.Clock));
+        Services.AddSingleton(_app.Clicks);
+        Services.AddSingleton(_app.Referrals);
+        Services.AddSingleton(_app.Conversions);
+        Services.AddSingleton(_app.RuleSets);
+        Services.AddSingleton(_app.Rewards);
     }
 
     public new async ValueTask DisposeAsync()
@@ -97,6 +105,102 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
             App.CurrentUser.Set(who);
         }
     }
+
+    /// <summary>Runs arranging code as an admin; the test then acts as its own user again.</summary>
+    protected async Task<T> AsAdminAsync<T>(Func<Task<T>> arrange)
+    {
+        var who = await App.CurrentUser.GetAsync();
+        App.ActAs(Roles.Admin);
+        try
+        {
+            return await arrange();
+        }
+        finally
+        {
+            App.CurrentUser.Set(who);
+        }
+    }
+
+    /// <summary>A partner in a new project, with its generated link.</summary>
+    protected async Task<(ProjectRow Project, PartnerRow Partner, ReferralLink Link)> GivenPartnerWithLinkAsync(string name, string? projectName = null)
+    {
+        var project = await GivenProjectAsync(projectName ?? name + " shop");
+        var partner = (await GivenPartnerAsync(name, name.ToLowerInvariant().Replace(' ', '_'), project.Id)).Partner;
+        var link = await QueryAsync(db => LinksOf(db, partner.Id).SingleAsync(Ct));
+        return (project, partner, link);
+    }
+
+    /// <summary>A rule set with one action, scoped to a project (or to everything).</summary>
+    protected Task<RuleSetRow> GivenRuleSetAsync(string name, int? projectId, RewardType type = RewardType.Percentage, decimal amount = 10m, string currency = "EUR") =>
+        AsAdminAsync(async () =>
+        {
+            var set = Ok(await App.RuleSets.CreateAsync(new RuleSetInput(name, null, null, null, projectId is null ? RewardScope.All : RewardScope.Project, projectId, IsActive: true), Ct));
+            Ok(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, ConversionTypes.Purchase, type, amount, null, currency), Ct));
+            return Ok(await App.RuleSets.GetAsync(set.Id, Ct));
+        });
+
+    /// <summary>
+    /// A click, a sign-up and a purchase on <paramref name="link"/>, decided as the background processor
+    /// would. With <paramref name="selfReferral"/>, the partner's own session used the buyer's IP: it is held as suspicious.
+    /// </summary>
+    protected async Task<ConversionRow> GivenConversionAsync(ReferralLink link, decimal amount, string currency = "EUR", string product = "desk-lamp", bool selfReferral = false)
+    {
+        var client = new ClientInfo(selfReferral ? "198.51.100.7" : $"203.0.113.{Random.Shared.Next(1, 250)}", "Mozilla/5.0 (test)");
+        var trackingId = Guid.NewGuid();
+        await using (var db = App.Database.CreateContext())
+        {
+            db.Clicks.Add(new Click
+            {
+                TrackingId = trackingId,
+                LinkId = link.Id,
+                PartnerId = link.PartnerId,
+                ProjectId = link.ProjectId,
+                CreatedAt = App.Clock.GetUtcNow().UtcDateTime,
+                Status = EventStatus.Recorded,
+                IpAddress = client.IpAddress,
+            });
+            if (selfReferral)
+            {
+                db.PartnerSessions.Add(new PartnerSession { PartnerId = link.PartnerId, IpAddress = client.IpAddress, CreatedAt = App.Clock.GetUtcNow().UtcDateTime });
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var referral = Ok(await App.Referrals.CreateAsync(new ReferralInput(trackingId, "buyer-" + Guid.NewGuid().ToString("N")[..8], client), Ct));
+        var receipt = Ok(await App.Conversions.RecordAsync(new ConversionInput(referral.PublicId, null, null, ConversionTypes.Purchase,
+            new ConversionPayload(ProductId: product, Amount: amount, Currency: currency), null, "test", client), Ct));
+        await using (var db = App.Database.CreateContext())
+        {
+            var conversion = await db.Conversions.SingleAsync(c => c.Id == receipt.Conversion.Id, Ct);
+            Assert.True(await ConversionProcessing.ProcessAsync(db, conversion, App.Clock.GetUtcNow().UtcDateTime, Ct));
+        }
+
+        return await AsAdminAsync(async () => Ok(await App.Conversions.GetAsync(receipt.Conversion.PublicId, Ct)));
+    }
+
+    protected static T Ok<T>(Result<T> result)
+    {
+        Assert.True(result.Succeeded, $"Expected Ok but got {result.Status}: {result.Describe()}");
+        return result.Value!;
+    }
+
+    /// <summary>The input (or textarea) of the field labelled <paramref name="label"/> inside <paramref name="scope"/>.</summary>
+    protected static AngleSharp.Dom.IElement Field(IRenderedComponent<TestHost> cut, string label, string scope = ".mud-dialog") =>
+        cut.FindAll($"{scope} .mud-input-control").First(c => c.QuerySelector("label")?.TextContent.Trim().TrimEnd('*') == label)
+            .QuerySelector("input, textarea") ?? throw new InvalidOperationException($"The field {label} has no input.");
+
+    /// <summary>Opens the MudSelect labelled <paramref name="label"/> and picks the option with this text.</summary>
+    protected static void Choose(IRenderedComponent<TestHost> cut, string label, string option, string scope = "")
+    {
+        cut.FindAll($"{scope} div.mud-input-control".Trim()).First(c => c.QuerySelector("label")?.TextContent.Trim().TrimEnd('*') == label).MouseDown();
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("div.mud-list-item"), i => i.TextContent.Trim() == option));
+        cut.FindAll("div.mud-list-item").First(i => i.TextContent.Trim() == option).Click();
+    }
+
+    /// <summary>The button whose aria-label or text is <paramref name="name"/>, inside <paramref name="scope"/> (an element).</summary>
+    protected static AngleSharp.Dom.IElement ButtonIn(AngleSharp.Dom.IElement scope, string name) =>
+        scope.QuerySelectorAll("button").First(b => b.GetAttribute("aria-label") == name || b.TextContent.Trim() == name);
 
     protected async Task<T> QueryAsync<T>(Func<Data.AppDbContext, Task<T>> query)
     {

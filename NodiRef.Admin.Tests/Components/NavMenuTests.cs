@@ -39,4 +39,42 @@ public sealed class NavMenuTests : ComponentTest
         Assert.DoesNotContain("API Tokens", texts);
         Assert.Contains("API Reference", texts);
     }
+
+    [Theory]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Viewer)]
+    public void Everyone_sees_the_tracking_and_rewards_groups_with_their_pages(string role)
+    {
+        SignInAs(role);
+
+        var cut = Render<NavMenu>();
+
+        var links = cut.FindAll("a.mud-nav-link").Select(a => (Text: a.TextContent.Trim(), Href: a.GetAttribute("href"))).ToList();
+        Assert.Contains(("Clicks", "clicks"), links);
+        Assert.Contains(("Referrals", "referrals"), links);
+        Assert.Contains(("Conversions", "conversions"), links);
+        Assert.Contains(("Rewards", "rewards"), links);
+        Assert.Contains(("Rule Sets", "rewards/rule-sets"), links);
+        var groups = cut.FindAll(".mud-nav-group");
+        Assert.Contains(groups, g => g.TextContent.Contains("Tracking", StringComparison.Ordinal)
+            && g.TextContent.Contains("Referrals", StringComparison.Ordinal) && g.TextContent.Contains("Conversions", StringComparison.Ordinal));
+        Assert.Contains(groups, g => g.QuerySelector("button")?.TextContent.Trim() == "Rewards" && g.TextContent.Contains("Rule Sets", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every page the sidebar links to exists: a route with that path is declared by a page component.</summary>
+    [Fact]
+    public void Every_sidebar_link_leads_to_a_page()
+    {
+        SignInAs(Roles.Admin);
+        var routes = typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), inherit: false).Cast<Microsoft.AspNetCore.Components.RouteAttribute>())
+            .Select(r => r.Template.Trim('/'))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var cut = Render<NavMenu>();
+
+        var hrefs = cut.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")!).Where(h => h != "api-reference" && !h.StartsWith("Account/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(hrefs);
+        Assert.All(hrefs, h => Assert.Contains(h, routes));
+    }
 }

@@ -15,7 +15,8 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
     public static TheoryData<string, string> Pages()
     {
         var data = new TheoryData<string, string>();
-        foreach (var page in new[] { "login", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account" })
+        foreach (var page in new[] { "login", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account",
+                     "referrals", "conversions", "rewards", "rule-sets", "rule-set" })
         {
             data.Add(page, "light");
             data.Add(page, "dark");
@@ -68,6 +69,28 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
             case "api-tokens":
                 await OpenInteractiveAsync(page, "api-tokens", "API Tokens", theme);
                 await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "referrals":
+                await OpenInteractiveAsync(page, "referrals", "Referrals", theme);
+                await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "conversions":
+                await OpenInteractiveAsync(page, "conversions", "Conversions", theme);
+                await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "rewards":
+                await OpenInteractiveAsync(page, "rewards", "Rewards", theme);
+                await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "rule-sets":
+                await OpenInteractiveAsync(page, "rewards/rule-sets", "Rule Sets", theme);
+                await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "rule-set":
+                await OpenAsync(page, $"rewards/rule-sets/{showcase.RuleSetId}");
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Spring referrals"));
+                await Expect(Button(page, theme == "dark" ? "Switch to light mode" : "Switch to dark mode")).ToBeVisibleAsync();
+                await Expect(Rows(page)).ToHaveCountAsync(2);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "No such page in this test.");

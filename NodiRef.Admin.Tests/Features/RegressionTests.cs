@@ -26,7 +26,7 @@ public sealed class RegressionTests : ServiceTest
     {
         var partner = await GivenPartnerAsync("Owner");
         var link = await GivenLinkAsync(partner.Id, "raced-delete");
-        App.SqlHook.OnceBefore("DELETE FROM \"referral_links\"", $"UPDATE referral_links SET Version = Version + 1 WHERE Id = {link.Id}");
+        App.SqlHook.OnceBefore("DELETE FROM \"referral_links\"", $"""UPDATE referral_links SET "Version" = "Version" + 1 WHERE "Id" = {link.Id}""");
 
         var result = await App.Links.DeleteAsync(link.Id, link.Version, Ct);
 
@@ -43,7 +43,7 @@ public sealed class RegressionTests : ServiceTest
         var link = await GivenLinkAsync(partner.Id, "raced-click");
         App.SqlHook.OnceBefore(
             "DELETE FROM \"referral_links\"",
-            $"INSERT INTO clicks (TrackingId, LinkId, PartnerId, ProjectId, CreatedAt, Status) VALUES ('{Guid.NewGuid()}', {link.Id}, {partner.Id}, NULL, '2026-11-25 12:00:00', 'Recorded')");
+            $"""INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "CreatedAt", "Status") VALUES ('{Guid.NewGuid()}', {link.Id}, {partner.Id}, NULL, '2026-11-25 12:00:00', 'Recorded')""");
 
         var result = await App.Links.DeleteAsync(link.Id, link.Version, Ct);
 

@@ -98,7 +98,8 @@ public sealed class SqlHook : DbCommandInterceptor, IDbTransactionInterceptor
         string sql;
         lock (_gate)
         {
-            if (_pending is not { } pending || !command.CommandText.TrimStart().StartsWith(pending.Prefix, StringComparison.OrdinalIgnoreCase))
+            // Identifiers compared without their quotes: SQLite's SQL quotes every one, PostgreSQL's only those that need it.
+            if (_pending is not { } pending || !Unquoted(command.CommandText.TrimStart()).StartsWith(Unquoted(pending.Prefix), StringComparison.OrdinalIgnoreCase))
             {
                 return;
             }
@@ -113,4 +114,6 @@ public sealed class SqlHook : DbCommandInterceptor, IDbTransactionInterceptor
         interloper.CommandText = sql;
         interloper.ExecuteNonQuery();
     }
+
+    private static string Unquoted(string sql) => sql.Replace("\"", "", StringComparison.Ordinal);
 }

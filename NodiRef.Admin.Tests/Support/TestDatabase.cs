@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
@@ -5,29 +6,43 @@ using NodiRef.Admin.Data;
 namespace NodiRef.Admin.Tests.Support;
 
 /// <summary>
-/// A real SQLite database for one test: an in-memory connection kept open for the test's lifetime,
-/// with the app's migrations applied. Every context the factory creates shares that connection.
+/// A real database for one test, with the app's migrations applied, on the run's provider
+/// (<see cref="TestProvider"/>): on SQLite an in-memory connection kept open for the test's lifetime
+/// (every context shares it), on PostgreSQL a database of its own (rented from a pool of emptied ones).
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private TestDatabase(SqliteConnection connection)
+    private readonly DbConnection? _connection;
+    private readonly string? _connectionString;
+
+    private TestDatabase(DatabaseProvider provider, DbConnection? connection, string? connectionString)
     {
-        Connection = connection;
-        Options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(connection).Options;
-        Factory = new ContextFactory(Options);
+        Provider = provider;
+        _connection = connection;
+        _connectionString = connectionString;
+        Factory = new ContextFactory(this);
     }
 
-    public SqliteConnection Connection { get; }
-    public DbContextOptions<AppDbContext> Options { get; }
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The PostgreSQL database's connection string (null on SQLite, whose database lives in one connection).</summary>
+    public string? ConnectionString => _connectionString;
 
     /// <summary>Contexts on the test's database, for arranging and checking rows directly.</summary>
     public IDbContextFactory<AppDbContext> Factory { get; }
 
-    public static async Task<TestDatabase> CreateAsync(CancellationToken ct = default)
+    public static Task<TestDatabase> CreateAsync(CancellationToken ct = default) => CreateAsync(TestProvider.Current, ct);
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, CancellationToken ct = default)
     {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            return new TestDatabase(provider, null, await PostgresDatabases.RentAsync(TestProvider.PostgresForRun(), ct));
+        }
+
         var connection = new SqliteConnection("DataSource=:memory:");
         await connection.OpenAsync(ct);
-        var database = new TestDatabase(connection);
+        var database = new TestDatabase(provider, connection, null);
         try
         {
             await using var db = database.CreateContext();
@@ -41,12 +56,29 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
-    public AppDbContext CreateContext() => new(Options);
+    /// <summary>Points context options at this database.</summary>
+    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options) =>
+        _connection is not null
+            ? options.UseAppDatabase(Provider, _connection)
+            : options.UseAppDatabase(Provider, _connectionString!);
 
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    public AppDbContext CreateContext() => AppDatabase.CreateContext(Provider, o => Configure(o));
 
-    private sealed class ContextFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
+    public async ValueTask DisposeAsync()
     {
-        public AppDbContext CreateDbContext() => new(options);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_connectionString is not null)
+        {
+            await PostgresDatabases.ReturnAsync(_connectionString);
+        }
+    }
+
+    private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => database.CreateContext();
     }
 }

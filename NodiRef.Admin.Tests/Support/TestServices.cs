@@ -7,10 +7,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Tests.Support;
@@ -48,6 +51,14 @@ public sealed class TestServices : IAsyncDisposable
     public PartnerService Partners => Get<PartnerService>();
     public ReferralLinkService Links => Get<ReferralLinkService>();
     public UserService Users => Get<UserService>();
+    public ClickService Clicks => Get<ClickService>();
+    public ReferralService Referrals => Get<ReferralService>();
+    public ConversionService Conversions => Get<ConversionService>();
+    public RuleSetService RuleSets => Get<RuleSetService>();
+    public RewardService Rewards => Get<RewardService>();
+
+    /// <summary>The background processor's work, run when a test says so (no hosted services here).</summary>
+    public ConversionProcessor Processor => Provider.GetRequiredService<ConversionProcessor>();
 
     public static async Task<TestServices> CreateAsync(CancellationToken ct = default)
     {
@@ -58,7 +69,7 @@ public sealed class TestServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection();
-        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(database.Connection).AddInterceptors(saves, sqlHook));
+        services.AddAppDatabase(database.Provider, options => database.Configure(options).AddInterceptors(saves, sqlHook));
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(clock);
         services.AddScoped<CurrentUser>();
@@ -66,6 +77,13 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
+        services.AddScoped<ClickService>();
+        services.AddScoped<ReferralService>();
+        services.AddScoped<ConversionService>();
+        services.AddScoped<RuleSetService>();
+        services.AddScoped<RewardService>();
+        services.AddSingleton<ConversionSignal>();
+        services.AddSingleton<ConversionProcessor>();
         services.AddIdentityCore<ApplicationUser>(Hosting.AppServices.ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()

@@ -44,6 +44,7 @@ public static class ApiResponses
         ResultStatus.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", result.Message),
         ResultStatus.Forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", result.Message),
         ResultStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Conflict", result.Message, result.Errors),
+        ResultStatus.Unprocessable => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable", result.Message),
         _ => throw new InvalidOperationException("A successful result is not a problem."),
     };
 

@@ -2,9 +2,12 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
+using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Api;
 
@@ -79,6 +82,9 @@ public static class ApiRoutes
         api.MapProjectEndpoints();
         api.MapPartnerEndpoints();
         api.MapReferralLinkEndpoints();
+        api.MapEventListEndpoints();
+        api.MapConversionEndpoints();
+        api.MapRewardEndpoints();
         return endpoints;
     }
 }

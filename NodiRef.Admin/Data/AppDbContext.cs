@@ -1,10 +1,16 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The app's model, the same on every database. Each provider has a subclass that owns its
+/// migrations (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>); features only
+/// ever see this type, through <c>IDbContextFactory&lt;AppDbContext&gt;</c>.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<Partner> Partners => Set<Partner>();
@@ -17,6 +23,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<RewardRuleSet> RewardRuleSets => Set<RewardRuleSet>();
+    public DbSet<RewardAction> RewardActions => Set<RewardAction>();
+    public DbSet<Reward> Rewards => Set<Reward>();
+    public DbSet<RewardEvent> RewardEvents => Set<RewardEvent>();
+
+    /// <summary>The Data Protection key ring, shared by every instance (sign-in cookies, antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -33,12 +47,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
+        RoundTimestamps();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
+        RoundTimestamps();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
@@ -50,6 +66,27 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             if (entry.State == EntityState.Modified)
             {
                 entry.Entity.Version++;
+            }
+        }
+    }
+
+    // PostgreSQL keeps microseconds, .NET clocks tick in tenths of them: the entity saved holds
+    // what a later read returns, so what a write answers equals what a read answers, on any database.
+    private void RoundTimestamps()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is DateTime value && value.Ticks % UtcDateTimeConverter.TicksPerMicrosecond != 0)
+                {
+                    property.CurrentValue = UtcDateTimeConverter.ToMicroseconds(value);
+                }
             }
         }
     }

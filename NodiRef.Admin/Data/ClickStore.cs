@@ -20,21 +20,22 @@ public sealed record TrackedLink(
 /// statement has a fixed shape, is compiled once and re-executed with new values: a statement with
 /// hundreds of named parameters costs more to bind than to run (Microsoft.Data.Sqlite looks each
 /// name up in the statement, which is quadratic), and re-parsing the SQL of every batch is wasted.
-/// The SQL is provider-neutral (quoted identifiers, INSERT ... ON CONFLICT) except the change stamp,
-/// which is SQLite's; values are bound as each provider stores them (a Guid is TEXT on SQLite).
+/// The SQL is provider-neutral (quoted identifiers, INSERT ... ON CONFLICT) but for what
+/// <see cref="SqlDialect"/> supplies; values are bound as each provider stores them
+/// (<see cref="SqlDialect.Guid"/>).
 /// </summary>
 public sealed class ClickStore : IAsyncDisposable
 {
     private readonly AppDbContext _db;
     private readonly DbConnection _connection;
-    private readonly bool _sqlite;
+    private readonly SqlDialect _dialect;
     private readonly Dictionary<string, DbCommand> _commands = [];
 
     private ClickStore(AppDbContext db)
     {
         _db = db;
         _connection = db.Database.GetDbConnection();
-        _sqlite = db.Database.IsSqlite();
+        _dialect = SqlDialect.For(db.Database);
     }
 
     /// <summary>Opens the connection the store keeps until it is disposed.</summary>
@@ -44,13 +45,9 @@ public sealed class ClickStore : IAsyncDisposable
         try
         {
             await db.Database.OpenConnectionAsync(ct);
-            if (db.Database.IsSqlite())
+            if (SqlDialect.For(db.Database).ClickWriterSessionSql is { } session)
             {
-                // The writer touches the same index pages batch after batch (those of the links being
-                // clicked), scattered over a file far larger than the 1 GB mapped into memory
-                // (SqlitePragmas): keeping them in this connection's cache saves a read system call
-                // for each; the pool's connections keep 8 MB. It fills only as pages are used.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-262144", ct);
+                await db.Database.ExecuteSqlRawAsync(session, ct);
             }
 
             return new ClickStore(db);
@@ -68,63 +65,51 @@ public sealed class ClickStore : IAsyncDisposable
 
     /// <summary>
     /// Changes at least whenever the database was written by anyone but this store since the last
-    /// call (any other connection, or other work on this same connection); null when the provider
-    /// cannot tell, so nothing read earlier may be trusted. Call it inside the write transaction:
-    /// then no one can write until it commits.
+    /// call (<see cref="SqlDialect.ChangeStampSql"/>); null when the database cannot tell, so nothing
+    /// read earlier may be trusted. Call it inside the write transaction, where no one else can
+    /// write until it commits; compare it with its value taken after the store's own commit.
     /// </summary>
-    public async Task<(long DataVersion, long ConnectionChanges)?> ChangeStampAsync(DbTransaction tx, CancellationToken ct = default)
+    public async Task<(long, long)?> ChangeStampAsync(DbTransaction? tx, CancellationToken ct = default)
     {
-        if (!_sqlite)
+        if (_dialect.ChangeStampSql is not { } sql)
         {
             return null;
         }
 
-        // data_version moves when another connection commits; total_changes() counts every row this
-        // connection wrote, ours included, so the caller compares it with its value after its own commit.
-        var cmd = Command(tx, "stamp", """SELECT data_version, total_changes() FROM pragma_data_version()""", 0);
+        var cmd = Command(tx, "stamp", sql, 0);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Rows this connection has written since it was opened (SQLite; 0 elsewhere).</summary>
-    public async Task<long> ConnectionChangesAsync(CancellationToken ct = default)
+    /// <summary>The links with these code keys, with their partner's status and their project's status and landing page.</summary>
+    public async Task<IReadOnlyList<(string CodeKey, TrackedLink Link)>> FindLinksAsync(DbTransaction tx, IReadOnlyCollection<string> codeKeys, CancellationToken ct = default)
     {
-        if (!_sqlite)
-        {
-            return 0;
-        }
-
-        var cmd = Command(null, "changes", "SELECT total_changes()", 0);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The link with this code key, its partner's status and its project's status and landing page.</summary>
-    public async Task<TrackedLink?> FindLinkAsync(DbTransaction tx, string codeKey, CancellationToken ct = default)
-    {
-        var cmd = Command(tx, "link", """
-            SELECT l."Id", l."Code", l."PartnerId", l."ProjectId", l."TargetUrl", p."Status", pr."Status", pr."LandingUrl"
+        // One statement for any number of keys: the list is a single parameter.
+        var cmd = Command(tx, "links", $"""
+            SELECT l."CodeKey", l."Id", l."Code", l."PartnerId", l."ProjectId", l."TargetUrl", p."Status", pr."Status", pr."LandingUrl"
             FROM referral_links l
             JOIN partners p ON p."Id" = l."PartnerId"
             LEFT JOIN projects pr ON pr."Id" = l."ProjectId"
-            WHERE l."CodeKey" = @p0
+            WHERE {_dialect.InList("l.\"CodeKey\"", "@p0")}
             """, 1);
-        cmd.Parameters[0].Value = codeKey;
+        cmd.Parameters[0].Value = _dialect.ListValue(codeKeys);
+        var links = new List<(string, TrackedLink)>(codeKeys.Count);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        while (await reader.ReadAsync(ct))
         {
-            return null;
+            links.Add((reader.GetString(0), new TrackedLink(
+                reader.GetInt32(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                Enum.Parse<PartnerStatus>(reader.GetString(6)),
+                reader.IsDBNull(7) ? null : Enum.Parse<ProjectStatus>(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8))));
         }
 
-        return new TrackedLink(
-            reader.GetInt32(0),
-            reader.GetString(1),
-            reader.GetInt32(2),
-            reader.IsDBNull(3) ? null : reader.GetInt32(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            Enum.Parse<PartnerStatus>(reader.GetString(5)),
-            reader.IsDBNull(6) ? null : Enum.Parse<ProjectStatus>(reader.GetString(6)),
-            reader.IsDBNull(7) ? null : reader.GetString(7));
+        return links;
     }
 
     public async Task InsertAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct = default)
@@ -136,7 +121,7 @@ public sealed class ClickStore : IAsyncDisposable
         var p = cmd.Parameters;
         foreach (var c in clicks)
         {
-            p[0].Value = _sqlite ? c.TrackingId.ToString().ToUpperInvariant() : c.TrackingId;
+            p[0].Value = _dialect.Guid(c.TrackingId);
             p[1].Value = c.LinkId;
             p[2].Value = c.PartnerId;
             p[3].Value = (object?)c.ProjectId ?? DBNull.Value;

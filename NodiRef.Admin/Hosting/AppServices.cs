@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -6,9 +7,11 @@ using NodiRef.Admin.Api;
 using NodiRef.Admin.Components.Account;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Seeding;
 using NodiRef.Admin.Features.Setup;
 using NodiRef.Admin.Features.Tracking;
@@ -45,13 +48,18 @@ public static class AppServices
         builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
-        var connectionString = DatabaseConfiguration.ResolveConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = DatabaseConfiguration.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
 
         // One context per service operation (Blazor circuits are long-lived and concurrent);
         // the factory also registers a scoped context for Identity's stores.
-        services.AddDbContextFactory<AppDbContext>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+        services.AddSingleton(database);
+        services.AddAppDatabase(database.Provider, options => options.UseAppDatabase(database.Provider, database.ConnectionString));
+
+        // Keys in the database: a cookie or antiforgery token issued by one instance is read by any
+        // other. The fixed application name makes instances installed in different folders one app.
+        services.AddDataProtection()
+            .SetApplicationName("NodiRef.Admin")
+            .PersistKeysToDbContext<AppDbContext>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
@@ -61,6 +69,9 @@ public static class AppServices
         services.AddScoped<ReferralLinkService>();
         services.AddScoped<UserService>();
         services.AddScoped<ClickService>();
+        services.AddScoped<ConversionService>();
+        services.AddScoped<RuleSetService>();
+        services.AddScoped<RewardService>();
         services.AddSingleton<FirstAdminSetup>();
         services.AddTransient<DemoDataSeeder>();
 
@@ -98,6 +109,7 @@ public static class AppServices
 
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
+        services.AddConversionProcessing();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

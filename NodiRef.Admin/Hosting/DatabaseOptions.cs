@@ -1,20 +1,13 @@
+using NodiRef.Admin.Data;
+
 namespace NodiRef.Admin.Hosting;
 
-public static class DatabaseConfiguration
+/// <summary>
+/// Which database the app uses: <c>Database:Provider</c> (<c>Sqlite</c>, the default, or <c>Postgres</c>)
+/// and <c>ConnectionStrings:Default</c>; as environment variables <c>Database__Provider</c> and
+/// <c>ConnectionStrings__Default</c>.
+/// </summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
-    /// <summary>
-    /// <c>ConnectionStrings:Default</c>, or a SQLite file in the app's data folder (created on demand).
-    /// </summary>
-    public static string ResolveConnectionString(IConfiguration configuration, string contentRoot)
-    {
-        var configured = configuration.GetConnectionString("Default");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured;
-        }
-
-        var folder = Path.Combine(contentRoot, "App_Data");
-        Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "nodiref.db")}";
-    }
+    public const string ProviderKey = "Database:Provider";
 }

@@ -13,17 +13,26 @@ public static class DatabaseStartup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        // The provider's own migrations (never EnsureCreated). EF holds a database lock while it
+        // migrates, so instances starting together apply each migration once.
         await db.Database.MigrateAsync(ct);
 
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.All)
+        // Instances starting together would otherwise both find a role (or the first admin) missing
+        // and both create it.
+        await db.Database.OpenConnectionAsync(ct);
+        await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:startup", ct))
         {
-            if (!await roles.RoleExistsAsync(role))
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in Roles.All)
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                if (!await roles.RoleExistsAsync(role))
+                {
+                    await roles.CreateAsync(new IdentityRole(role));
+                }
             }
-        }
 
-        await scope.ServiceProvider.GetRequiredService<FirstAdminSetup>().CreateFromEnvironmentAsync(configuration, ct);
+            await scope.ServiceProvider.GetRequiredService<FirstAdminSetup>().CreateFromEnvironmentAsync(configuration, ct);
+        }
     }
 }

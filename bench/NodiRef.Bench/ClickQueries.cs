@@ -11,11 +11,11 @@ namespace NodiRef.Bench;
 /// <summary>The Clicks grid's server queries and a partner's totals on a database seeded with clicks.</summary>
 internal static class ClickQueries
 {
-    public static async Task RunAsync(string db, int iterations)
+    public static async Task RunAsync(DatabaseProvider database, string connectionString, int iterations)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={db}"));
+        services.AddAppDatabase(database, o => o.UseAppDatabase(database, connectionString));
         services.AddScoped<CurrentUser>();
         services.AddScoped<ClickService>();
         await using var provider = services.BuildServiceProvider();

@@ -7,9 +7,9 @@ using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Bench;
 
-// Usage (see bench/README.md):
-//   grid --db <seeded.db> [--iterations 30]     partners grid server queries: median and p95 per query shape
-//   clicks --db <seeded.db> [--iterations 30]   Clicks grid queries and partner totals
+// Usage (see bench/README.md); the database is a SQLite file (--db) or PostgreSQL (--postgres "<connection string>"):
+//   grid --db <seeded.db> | --postgres <cs> [--iterations 30]     partners grid server queries: median and p95 per query shape
+//   clicks --db <seeded.db> | --postgres <cs> [--iterations 30]   Clicks grid queries and partner totals
 //   page --url <app url> --email E --password P [--iterations 10]
 //                                               time from navigation to the first grid row in Chromium
 //   load --url <app url> (--path /p | --paths <file, one target a line>) [--connections 64] [--seconds 15]
@@ -32,16 +32,18 @@ if (args.FirstOrDefault() == "load")
         TimeSpan.FromSeconds(60));
 }
 
-var db = Arg("--db") ?? throw new ArgumentException("--db <path to a seeded SQLite file> is required");
+var (database, connectionString) = Arg("--postgres") is { } postgres
+    ? (DatabaseProvider.Postgres, postgres)
+    : (DatabaseProvider.Sqlite, $"Data Source={Arg("--db") ?? throw new ArgumentException("--db <seeded SQLite file> or --postgres <connection string> is required")}");
 if (args.FirstOrDefault() == "clicks")
 {
-    await ClickQueries.RunAsync(db, iterations);
+    await ClickQueries.RunAsync(database, connectionString, iterations);
     return 0;
 }
 
 var services = new ServiceCollection();
 services.AddLogging();
-services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={db}"));
+services.AddAppDatabase(database, o => o.UseAppDatabase(database, connectionString));
 services.AddSingleton(TimeProvider.System);
 services.AddScoped<CurrentUser>();
 services.AddScoped<PartnerService>();
@@ -58,7 +60,7 @@ await using (var ctx = await factory.CreateDbContextAsync())
     var sample = await ctx.Partners.OrderBy(p => p.Id).Skip(total / 2).Select(p => new { p.ExternalId, p.Name }).FirstAsync(p => p.ExternalId != null);
     var project = await ctx.Projects.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
     var namePrefix = sample.Name[..Math.Min(4, sample.Name.Length)];
-    Console.WriteLine($"partners: {total:N0}, links: {await ctx.ReferralLinks.CountAsync():N0}");
+    Console.WriteLine($"{database}: partners: {total:N0}, links: {await ctx.ReferralLinks.CountAsync():N0}");
     Console.WriteLine($"external id: {sample.ExternalId}, name prefix: \"{namePrefix}\", project: {project}");
 
     var cases = new (string Name, PartnerQuery Query)[]

@@ -24,7 +24,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     public async Task A_partner_edit_racing_another_edit_is_a_conflict_with_the_other_edit_shown()
     {
         var partner = await GivenPartnerAsync("Original");
-        App.SqlHook.OnceBeforeTransaction($"UPDATE partners SET Name = 'Sneaky', NameSearch = 'sneaky', Version = Version + 1 WHERE Id = {partner.Id}");
+        App.SqlHook.OnceBeforeTransaction($"""UPDATE partners SET "Name" = 'Sneaky', "NameSearch" = 'sneaky', "Version" = "Version" + 1 WHERE "Id" = {partner.Id}""");
 
         var result = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine", null, PartnerStatus.Active, null), partner.Version, Ct);
 
@@ -39,7 +39,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     {
         var project = await GivenProjectAsync("Shop");
         var partner = await GivenPartnerAsync("Original", projectId: project.Id);
-        App.SqlHook.OnceBefore("DELETE FROM \"partners\"", $"UPDATE partners SET Version = Version + 1 WHERE Id = {partner.Id}");
+        App.SqlHook.OnceBefore("DELETE FROM \"partners\"", $"""UPDATE partners SET "Version" = "Version" + 1 WHERE "Id" = {partner.Id}""");
 
         var result = await App.Partners.DeleteAsync(partner.Id, partner.Version, Ct);
 
@@ -53,7 +53,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     public async Task A_project_edit_racing_another_edit_is_a_conflict_with_the_other_edit_shown()
     {
         var project = await GivenProjectAsync("Original");
-        App.SqlHook.OnceBefore("UPDATE \"projects\"", $"UPDATE projects SET Name = 'Sneaky', Version = Version + 1 WHERE Id = {project.Id}");
+        App.SqlHook.OnceBefore("UPDATE \"projects\"", $"""UPDATE projects SET "Name" = 'Sneaky', "Version" = "Version" + 1 WHERE "Id" = {project.Id}""");
 
         var result = await App.Projects.UpdateAsync(project.Id, new ProjectInput("Mine", "https://mine.example.com/"), project.Version, Ct);
 
@@ -67,7 +67,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     {
         var partner = await GivenPartnerAsync("Owner");
         var link = await GivenLinkAsync(partner.Id, "raced");
-        App.SqlHook.OnceBeforeTransaction($"UPDATE referral_links SET TargetUrl = 'https://sneaky.example.com/', Version = Version + 1 WHERE Id = {link.Id}");
+        App.SqlHook.OnceBeforeTransaction($"""UPDATE referral_links SET "TargetUrl" = 'https://sneaky.example.com/', "Version" = "Version" + 1 WHERE "Id" = {link.Id}""");
 
         var result = await App.Links.UpdateAsync(link.Id, new UpdateLinkInput(null, "https://mine.example.com/", null), link.Version, Ct);
 

@@ -17,6 +17,7 @@ public static class AppTheme
             Success = "#1b5e20",
             Warning = "#b45309",
             Error = "#c62828",
+            Info = "#0b5cad",
             TextSecondary = "rgba(0,0,0,0.62)",
         },
         PaletteDark = new PaletteDark
@@ -26,6 +27,7 @@ public static class AppTheme
             Secondary = "#4db6ac",
             Success = "#3ddc97",
             Error = "#ff8a80",
+            Info = "#7cc0ff",
             Warning = "#ffb74d",
             WarningContrastText = "#1a1a27",
             TextSecondary = "rgba(255,255,255,0.72)",

@@ -43,6 +43,9 @@ public sealed class CurrentUser(IServiceProvider services)
         return user.Identity?.IsAuthenticated == true && roles.Any(user.IsInRole);
     }
 
+    /// <summary>How the acting person (or token) is named in audit trails.</summary>
+    public async Task<string> NameAsync() => (await GetAsync()).Identity?.Name ?? "system";
+
     public Task<bool> CanReadAsync() => IsInAnyRoleAsync(Roles.Admin, Roles.Operator, Roles.Viewer);
     public Task<bool> CanEditAsync() => IsInAnyRoleAsync(Roles.Admin, Roles.Operator);
     public Task<bool> IsAdminAsync() => IsInAnyRoleAsync(Roles.Admin);

@@ -7,6 +7,9 @@ public enum ResultStatus
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>Well-formed but cannot be processed as sent (an idempotency key reused for another request).</summary>
+    Unprocessable,
 }
 
 /// <summary>
@@ -42,6 +45,8 @@ public sealed record Result<T>
         new() { Status = ResultStatus.Conflict, Message = message, Value = current, Errors = errors ?? EmptyErrors };
 
     public static Result<T> Forbidden(string message) => new() { Status = ResultStatus.Forbidden, Message = message };
+
+    public static Result<T> Unprocessable(string message) => new() { Status = ResultStatus.Unprocessable, Message = message };
 
     /// <summary>The same failure carried as a result of another type.</summary>
     public Result<TOther> As<TOther>() =>

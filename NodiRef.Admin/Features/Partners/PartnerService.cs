@@ -243,6 +243,16 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             return Result<bool>.Conflict(details.DeleteBlockedReason!);
         }
 
+        var rule = await db.RewardRuleSets.AsNoTracking()
+            .Where(s => (s.Scope == RewardScope.Partner && s.ScopeId == id)
+                || (s.Scope == RewardScope.Link && db.ReferralLinks.Any(l => l.Id == s.ScopeId && l.PartnerId == id)))
+            .Select(s => s.Name)
+            .FirstOrDefaultAsync(ct);
+        if (rule is not null)
+        {
+            return Result<bool>.Conflict($"Reward rule set \"{rule}\" applies to this partner or one of its links: change its scope or delete it first.");
+        }
+
         try
         {
             await db.PartnerProjects.Where(m => m.PartnerId == id).ExecuteDeleteAsync(ct);

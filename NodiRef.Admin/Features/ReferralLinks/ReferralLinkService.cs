@@ -283,6 +283,15 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
         }
 
+        var rule = await db.RewardRuleSets.AsNoTracking()
+            .Where(s => s.Scope == RewardScope.Link && s.ScopeId == id)
+            .Select(s => s.Name)
+            .FirstOrDefaultAsync(ct);
+        if (rule is not null)
+        {
+            return Result<bool>.Conflict($"Reward rule set \"{rule}\" applies to link {link.Code}: change its scope or delete it first.");
+        }
+
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);

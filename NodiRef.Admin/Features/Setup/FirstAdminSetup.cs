@@ -38,6 +38,11 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, TimeProvider cl
         await Gate.WaitAsync(ct);
         try
         {
+            // The gate serialises this instance; the database lock serialises all instances sharing the database.
+            await using var lockScope = scopes.CreateAsyncScope();
+            var lockDb = lockScope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await lockDb.Database.OpenConnectionAsync(ct);
+            await using var instancesLock = await SqlDialect.For(lockDb.Database).LockAsync(lockDb.Database.GetDbConnection(), "nodiref:first-admin", ct);
             if (!await IsNeededAsync(ct))
             {
                 return Result<ApplicationUser>.Conflict("Setup is already done: an administrator exists. Sign in instead.");

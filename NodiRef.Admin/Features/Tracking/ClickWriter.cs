@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -105,7 +104,7 @@ public sealed class ClickWriter : BackgroundService
 
             try
             {
-                var results = await WriteAsync(batch);
+                var results = await WriteWithRetryAsync(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -129,6 +128,25 @@ public sealed class ClickWriter : BackgroundService
         await CloseStoreAsync();
     }
 
+    // Instances sharing a database can make one another's batch fail as a whole (a deadlock, a
+    // serialization failure): it was rolled back, so writing it again stores each click once.
+    private async Task<HitResult[]> WriteWithRetryAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteAsync(hits);
+            }
+            catch (Exception e) when (attempt < 3 && DbErrors.IsTransient(e))
+            {
+                _logger.LogWarning(e, "A batch of {Count} clicks lost to a concurrent write (attempt {Attempt}); writing it again.", hits.Count, attempt);
+                _links.Clear();
+                _stamp = null;
+            }
+        }
+    }
+
     private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
         _store ??= await ClickStore.OpenAsync(_dbFactory);
@@ -142,14 +160,34 @@ public sealed class ClickWriter : BackgroundService
             _links.Clear();
         }
 
+        // The links not remembered, in one statement. Unknown codes are not remembered: a link
+        // created with that code later must be found.
+        var keys = new string[hits.Count];
+        HashSet<string>? missing = null;
+        for (var i = 0; i < hits.Count; i++)
+        {
+            keys[i] = ReferralCode.ToKey(hits[i].Request.Code);
+            if (!_links.ContainsKey(keys[i]))
+            {
+                (missing ??= new HashSet<string>(StringComparer.Ordinal)).Add(keys[i]);
+            }
+        }
+
+        if (missing is not null)
+        {
+            foreach (var (key, found) in await _store.FindLinksAsync(tx, missing))
+            {
+                _links[key] = found;
+            }
+        }
+
         var results = new HitResult[hits.Count];
         var clicks = new List<Click>(hits.Count);
         var rollups = new Dictionary<(DateOnly Day, int LinkId, int ProjectKey, EventStatus Status), (int PartnerId, long Count)>();
         for (var i = 0; i < hits.Count; i++)
         {
             var hit = hits[i].Request;
-            var link = await FindLinkAsync(tx, ReferralCode.ToKey(hit.Code));
-            if (link is null)
+            if (!_links.TryGetValue(keys[i], out var link))
             {
                 results[i] = new HitResult(HitOutcome.UnknownCode);
                 continue;
@@ -184,7 +222,9 @@ public sealed class ClickWriter : BackgroundService
         }
 
         await _store.InsertAsync(tx, clicks);
-        await _store.AddToRollupsAsync(tx, rollups.Select(r => new ClickDaily
+
+        // Rollup rows in key order: instances upserting the same rows lock them in the same order, so never deadlock.
+        await _store.AddToRollupsAsync(tx, rollups.OrderBy(r => r.Key).Select(r => new ClickDaily
         {
             Day = r.Key.Day,
             LinkId = r.Key.LinkId,
@@ -195,29 +235,13 @@ public sealed class ClickWriter : BackgroundService
         }));
         await _store.AddToProjectRollupsAsync(tx, rollups
             .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
+            .OrderBy(g => g.Key)
             .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) }));
         await tx.CommitAsync();
 
-        // Our own writes are part of the stamp: only someone else's can change it before the next batch.
-        _stamp = stamp is { } s ? (s.DataVersion, await _store.ConnectionChangesAsync()) : null;
+        // Taken after our own commit: only someone else's write can change it before the next batch.
+        _stamp = stamp is null ? null : await _store.ChangeStampAsync(null);
         return results;
-    }
-
-    private async Task<TrackedLink?> FindLinkAsync(DbTransaction tx, string key)
-    {
-        if (_links.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        // Unknown codes are not remembered: a link created with that code later must be found.
-        var link = await _store!.FindLinkAsync(tx, key);
-        if (link is not null)
-        {
-            _links[key] = link;
-        }
-
-        return link;
     }
 
     private async Task CloseStoreAsync()

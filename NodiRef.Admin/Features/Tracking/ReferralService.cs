@@ -9,8 +9,33 @@ public sealed record ReferralInput(Guid? TrackingId, string? ExternalId, ClientI
 
 public sealed record IdentifyInput(int? PartnerId, string? PartnerExternalId, ClientInfo Client);
 
+public sealed record ReferralRow(
+    long Id,
+    Guid PublicId,
+    Guid TrackingId,
+    DateTime CreatedAt,
+    int PartnerId,
+    string PartnerName,
+    int? ProjectId,
+    string? ProjectName,
+    int LinkId,
+    string LinkCode,
+    string? ExternalId,
+    string? IpAddress,
+    string? UserAgent,
+    EventStatus Status,
+    string? DiscardReason);
+
+/// <summary>Filters of the referrals list; dates are whole UTC days, inclusive.</summary>
+public sealed record ReferralQuery(
+    int? ProjectId = null,
+    int? PartnerId = null,
+    EventStatus? Status = null,
+    DateOnly? From = null,
+    DateOnly? To = null) : PageRequest;
+
 /// <summary>Turns tracking ids into referrals, and records partners' own sessions (the public API's referral and identify).</summary>
-public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     public static class Fields
     {
@@ -119,5 +144,47 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, T
         db.PartnerSessions.Add(session);
         await db.SaveChangesAsync(ct);
         return Result<PartnerSession>.Ok(session);
+    }
+
+    /// <summary>Newest first, with partner, project and link, for the back-office and the API.</summary>
+    public async Task<Result<Page<ReferralRow>>> ListAsync(ReferralQuery query, CancellationToken ct = default)
+    {
+        if (!await currentUser.CanReadAsync())
+        {
+            return Result<Page<ReferralRow>>.Forbidden("You are not allowed to see referrals.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Referrals.AsNoTracking();
+        if (query.ProjectId is { } projectId)
+        {
+            q = q.Where(r => r.ProjectId == projectId);
+        }
+
+        if (query.PartnerId is { } partnerId)
+        {
+            q = q.Where(r => r.PartnerId == partnerId);
+        }
+
+        if (query.Status is { } status)
+        {
+            q = q.Where(r => r.Status == status);
+        }
+
+        q = DateFilter.Apply(q, query.From, query.To);
+        var total = await q.CountAsync(ct);
+        var desc = query.Sort?.Descending ?? true;
+        var page = await (desc ? q.OrderByDescending(r => r.Id) : q.OrderBy(r => r.Id)).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
+        var partnerIds = page.Select(r => r.PartnerId).Distinct().ToList();
+        var projectIds = page.Where(r => r.ProjectId != null).Select(r => r.ProjectId!.Value).Distinct().ToList();
+        var linkIds = page.Select(r => r.LinkId).Distinct().ToList();
+        var partners = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var links = await db.ReferralLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Code, ct);
+        var rows = page.Select(r => new ReferralRow(
+            r.Id, r.PublicId, r.TrackingId, r.CreatedAt, r.PartnerId, partners.GetValueOrDefault(r.PartnerId, ""),
+            r.ProjectId, r.ProjectId is { } pid ? projects.GetValueOrDefault(pid) : null, r.LinkId, links.GetValueOrDefault(r.LinkId, ""),
+            r.ExternalId, r.IpAddress, r.UserAgent, r.Status, r.DiscardReason)).ToList();
+        return Result<Page<ReferralRow>>.Ok(new Page<ReferralRow>(rows, total));
     }
 }

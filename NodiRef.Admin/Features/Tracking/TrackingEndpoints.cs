@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NodiRef.Admin.Api;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
+using NodiRef.Admin.Features.Conversions;
 
 namespace NodiRef.Admin.Features.Tracking;
 
@@ -76,6 +77,7 @@ public static class TrackingEndpoints
         v1.MapPost("/identify", IdentifyAsync).WithName("Identify")
             .WithSummary("Mark the current browser session as a partner's own (partner_id or the partner's external_id), so self-referrals can be caught")
             .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapConvert();
 
         endpoints.MapGet("/r/{code}", ShortLinkAsync).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
         return endpoints;

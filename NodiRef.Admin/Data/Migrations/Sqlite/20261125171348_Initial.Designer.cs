@@ -8,9 +8,9 @@ using NodiRef.Admin.Data;
 
 #nullable disable
 
-namespace NodiRef.Admin.Data.Migrations
+namespace NodiRef.Admin.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(AppDbContext))]
+    [DbContext(typeof(SqliteAppDbContext))]
     [Migration("20261125171348_Initial")]
     partial class Initial
     {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace NodiRef.Admin.Data.Migrations
+namespace NodiRef.Admin.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ApiAndTracking : Migration

@@ -1,0 +1,53 @@
+using Bunit;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Tracking;
+
+namespace NodiRef.Admin.Tests.Components;
+
+public sealed class ReferralsPageTests : ComponentTest
+{
+    [Fact]
+    public async Task Project_and_status_filters_reach_the_service_and_a_discarded_referral_says_why()
+    {
+        var (_, ada, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace", "Spring");
+        var (_, alan, alanLink) = await GivenPartnerWithLinkAsync("Alan Turing", "Autumn");
+        await GivenConversionAsync(adaLink, 10m);
+        await AsAdminAsync(() => App.Partners.SetStatusAsync(alan.Id, PartnerStatus.Inactive, null, Ct));
+        await GivenConversionAsync(alanLink, 10m);
+        SignInAs(Roles.Viewer);
+
+        var cut = RenderInHost<ReferralsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("tbody tr.mud-table-row").Count));
+
+        Choose(cut, "Status", "Discarded");
+        cut.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(cut.FindAll("tbody tr.mud-table-row"));
+            Assert.Contains("Alan Turing", row.TextContent, StringComparison.Ordinal);
+            Assert.Equal("Discarded: Partner inactive", row.QuerySelector("[data-testid=referral-discarded]")!.TextContent.Trim());
+        });
+
+        Choose(cut, "Status", "All statuses");
+        Choose(cut, "Project", "Spring");
+        cut.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(cut.FindAll("tbody tr.mud-table-row"));
+            Assert.Contains("Ada Lovelace", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("Recorded", row.TextContent, StringComparison.Ordinal);
+        });
+
+        Choose(cut, "Status", "Discarded");
+        cut.WaitForAssertion(() => Assert.Contains("No referral matches these filters.", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(ada.Id, adaLink.PartnerId);
+    }
+
+    [Fact]
+    public void An_empty_list_says_where_referrals_come_from()
+    {
+        SignInAs(Roles.Operator);
+
+        var cut = RenderInHost<ReferralsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("No referrals yet.", cut.Markup, StringComparison.Ordinal));
+    }
+}

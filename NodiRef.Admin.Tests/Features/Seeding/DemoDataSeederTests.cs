@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Seeding;
+using NodiRef.Admin.Tests.Support;
+
+namespace NodiRef.Admin.Tests.Features.Seeding;
+
+/// <summary>The seeder's bulk path (prepared INSERTs on SQLite, COPY on PostgreSQL) leaves a database the app keeps working on.</summary>
+public sealed class DemoDataSeederTests : ServiceTest
+{
+    [Fact]
+    public async Task Seeds_partners_links_memberships_and_clicks_with_their_totals()
+    {
+        var seeder = new DemoDataSeeder(App.Database.Factory, NullLogger<DemoDataSeeder>.Instance);
+
+        var report = await seeder.SeedAsync(new SeedOptions(Partners: 300, Links: 450, Projects: 3, Clicks: 2_000), Ct);
+
+        Assert.Equal((3, 300, 450, 2_000L), (report.Projects, report.Partners, report.Links, report.Clicks));
+        await using var db = App.Database.CreateContext();
+        Assert.Equal(300, await db.Partners.CountAsync(Ct));
+        Assert.Equal(450, await db.ReferralLinks.CountAsync(Ct));
+        Assert.Equal(2_000, await db.Clicks.CountAsync(Ct));
+        Assert.Equal(2_000, await db.ClickDaily.SumAsync(d => d.Count, Ct));
+        Assert.Equal(2_000, await db.ClickDailyProject.SumAsync(d => d.Count, Ct));
+        Assert.True(await db.PartnerProjects.CountAsync(Ct) >= await db.Partners.CountAsync(p => p.DefaultProjectId != null, Ct));
+
+        // Ids written by the seeder do not collide with the ones the app generates next.
+        App.ActAs(Roles.Admin);
+        var added = Ok(await App.Partners.CreateAsync(new CreatePartnerInput("After The Seed", "after-seed"), Ct)).Partner;
+        Assert.Equal(301, added.Id);
+        var page = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: "after"), Ct));
+        Assert.Equal(["After The Seed"], page.Items.Select(p => p.Name));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace NodiRef.Admin.Data;
+
+/// <summary>
+/// Wires <see cref="AppDbContext"/> to a provider: the provider's context subclass (and so its
+/// migrations) behind <c>IDbContextFactory&lt;AppDbContext&gt;</c>, which is all the features use.
+/// </summary>
+public static class AppDatabase
+{
+    /// <summary>
+    /// Registers <c>IDbContextFactory&lt;AppDbContext&gt;</c> (one context per operation) and a scoped
+    /// <see cref="AppDbContext"/> (Identity's stores, the health check, Data Protection's key ring).
+    /// </summary>
+    public static IServiceCollection AddAppDatabase(this IServiceCollection services, DatabaseProvider provider, Action<DbContextOptionsBuilder> configure) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => Register<SqliteAppDbContext>(services, configure),
+            DatabaseProvider.Postgres => Register<PostgresAppDbContext>(services, configure),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
+        };
+
+    /// <summary>Points the options at a database by connection string, with the provider's settings.</summary>
+    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
+        };
+
+    /// <summary>Points the options at an open connection (a test's in-memory SQLite database, say).</summary>
+    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, DbConnection connection) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connection),
+            DatabaseProvider.Postgres => options.UseNpgsql(connection),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
+        };
+
+    /// <summary>A context of the provider's type on the given options (for tools and tests that build their own).</summary>
+    public static AppDbContext CreateContext(DatabaseProvider provider, Action<DbContextOptionsBuilder> configure)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new DbContextOptionsBuilder<SqliteAppDbContext>();
+                configure(sqlite);
+                return new SqliteAppDbContext(sqlite.Options);
+            case DatabaseProvider.Postgres:
+                var postgres = new DbContextOptionsBuilder<PostgresAppDbContext>();
+                configure(postgres);
+                return new PostgresAppDbContext(postgres.Options);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider.");
+        }
+    }
+
+    private static IServiceCollection Register<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : AppDbContext
+    {
+        services.AddDbContextFactory<TContext>(configure);
+        services.AddSingleton<IDbContextFactory<AppDbContext>, ContextFactory<TContext>>();
+        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<TContext>());
+        return services;
+    }
+
+    private sealed class ContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext>
+        where TContext : AppDbContext
+    {
+        public AppDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<AppDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
+
+namespace NodiRef.Admin.Features.Conversions;
+
+/// <summary>
+/// Processes pending conversions in the background: woken at once by conversions recorded here, and
+/// polling for those recorded by other instances. Pending conversions survive a restart (they are
+/// rows, not queue items), and a stop lets the current one finish.
+/// </summary>
+public sealed class ConversionProcessor(
+    IDbContextFactory<AppDbContext> dbFactory,
+    ConversionSignal signal,
+    TimeProvider clock,
+    ILogger<ConversionProcessor> logger) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Keep going while there is work; then sleep until signalled or the next poll.
+                while (await ProcessPendingAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Processing conversions failed; retrying at the next pass.");
+            }
+
+            try
+            {
+                await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over the oldest pending conversions; answers how many were decided.</summary>
+    public async Task<int> ProcessPendingAsync(CancellationToken ct = default)
+    {
+        List<long> ids;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            ids = await db.Conversions.AsNoTracking()
+                .Where(c => c.Status == ConversionStatus.Pending)
+                .OrderBy(c => c.Id)
+                .Select(c => c.Id)
+                .Take(BatchSize)
+                .ToListAsync(ct);
+        }
+
+        var decided = 0;
+        foreach (var id in ids)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                break;
+            }
+
+            // Each in its own context: a conflict with another instance leaves the others untouched.
+            // The conversion at hand is finished even when stopping: its transaction is short.
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var conversion = await db.Conversions.FirstAsync(c => c.Id == id, CancellationToken.None);
+            if (await ConversionProcessing.ProcessAsync(db, conversion, clock.GetUtcNow().UtcDateTime, CancellationToken.None))
+            {
+                decided++;
+            }
+        }
+
+        return decided;
+    }
+}
+
+public static class ConversionProcessingRegistration
+{
+    public static IServiceCollection AddConversionProcessing(this IServiceCollection services)
+    {
+        services.AddSingleton<ConversionSignal>();
+        services.AddSingleton<ConversionProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());
+        return services;
+    }
+}
