@@ -36,10 +36,11 @@ public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, st
 /// <remarks>
 /// The writer keeps one connection open with its statements compiled once (<see cref="ClickStore"/>),
 /// and remembers the links it resolved. What it remembers is trusted only while nobody else has
-/// written to the database: every batch first takes the write lock, then asks the database whether
-/// anyone wrote since the writer's last commit, and forgets everything if so. So a deactivated
-/// partner, an archived project or an edited link applies to every click of the next batch, and no
-/// change can slip in between that check and the batch's commit.
+/// written to the database: on SQLite every batch first takes the write lock, then asks whether
+/// anyone wrote since the writer's last commit, and forgets everything if so; no change can slip in
+/// between that check and the batch's commit. Where the database cannot tell (PostgreSQL), each
+/// batch reads its links afresh. Either way a deactivated partner, an archived project or an edited
+/// link applies to every click of the next batch.
 /// </remarks>
 public sealed class ClickWriter : BackgroundService
 {
