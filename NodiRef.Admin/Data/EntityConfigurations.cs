@@ -136,8 +136,8 @@ internal sealed class ClickDailyConfiguration : IEntityTypeConfiguration<ClickDa
         b.ToTable("click_daily");
         b.HasKey(d => new { d.Day, d.LinkId, d.ProjectKey, d.Status });
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        // Read by partner (partner page, Clicks grid by partner); per-project totals have their own table.
         b.HasIndex(d => new { d.PartnerId, d.Day });
-        b.HasIndex(d => new { d.LinkId, d.Day });
     }
 }
 

@@ -14,15 +14,14 @@ public static class DatabaseStartup
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
-        // The provider's own migrations (never EnsureCreated). EF holds a database lock while it
-        // migrates, so instances starting together apply each migration once.
-        await db.Database.MigrateAsync(ct);
-
-        // Instances starting together would otherwise both find a role (or the first admin) missing
-        // and both create it.
+        // The provider's own migrations (never EnsureCreated), applied under a lock every instance
+        // shares for the whole run: EF's own migration lock is released at each migration's commit, so
+        // two instances starting together could both apply a later one. The roles and the first admin
+        // are checked and created under the same lock.
         await db.Database.OpenConnectionAsync(ct);
         await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:startup", ct))
         {
+            await db.Database.MigrateAsync(ct);
             var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in Roles.All)
             {

@@ -432,8 +432,6 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     b.HasKey("Day", "LinkId", "ProjectKey", "Status");
 
-                    b.HasIndex("LinkId", "Day");
-
                     b.HasIndex("PartnerId", "Day");
 
                     b.ToTable("click_daily", (string)null);

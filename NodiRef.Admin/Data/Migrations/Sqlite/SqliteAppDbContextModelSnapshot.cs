@@ -367,8 +367,6 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
 
                     b.HasKey("Day", "LinkId", "ProjectKey", "Status");
 
-                    b.HasIndex("LinkId", "Day");
-
                     b.HasIndex("PartnerId", "Day");
 
                     b.ToTable("click_daily", (string)null);
