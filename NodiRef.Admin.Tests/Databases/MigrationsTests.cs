@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using NodiRef.Admin.Data;
+using NodiRef.Admin.Hosting;
 using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Databases;
@@ -64,7 +65,7 @@ public sealed class MigrationsTests
             await using var first = AppDatabase.CreateContext(DatabaseProvider.Postgres, o => o.UseAppDatabase(DatabaseProvider.Postgres, connectionString));
             await using var second = AppDatabase.CreateContext(DatabaseProvider.Postgres, o => o.UseAppDatabase(DatabaseProvider.Postgres, connectionString));
 
-            await Task.WhenAll(first.Database.MigrateAsync(Ct), second.Database.MigrateAsync(Ct));
+            await Task.WhenAll(DatabaseStartup.MigrateAsync(first, Ct), DatabaseStartup.MigrateAsync(second, Ct));
 
             Assert.Empty(await first.Database.GetPendingMigrationsAsync(Ct));
             Assert.Equal(first.Database.GetMigrations(), await second.Database.GetAppliedMigrationsAsync(Ct));

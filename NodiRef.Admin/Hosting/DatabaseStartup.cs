@@ -14,14 +14,13 @@ public static class DatabaseStartup
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
-        // The provider's own migrations (never EnsureCreated), applied under a lock every instance
-        // shares for the whole run: EF's own migration lock is released at each migration's commit, so
-        // two instances starting together could both apply a later one. The roles and the first admin
-        // are checked and created under the same lock.
+        await MigrateAsync(db, ct);
+
+        // Instances starting together would otherwise both find a role (or the first admin) missing
+        // and both create it.
         await db.Database.OpenConnectionAsync(ct);
         await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:startup", ct))
         {
-            await db.Database.MigrateAsync(ct);
             var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in Roles.All)
             {
@@ -32,6 +31,27 @@ public static class DatabaseStartup
             }
 
             await scope.ServiceProvider.GetRequiredService<FirstAdminSetup>().CreateFromEnvironmentAsync(configuration, ct);
+        }
+    }
+
+    /// <summary>
+    /// Applies the provider's own migrations (never EnsureCreated) under a lock every instance shares
+    /// for the whole run: EF's own migration lock is released at each migration's commit, so two
+    /// instances starting together could otherwise both apply a later migration.
+    /// </summary>
+    public static async Task MigrateAsync(AppDbContext db, CancellationToken ct = default)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:migrate", ct))
+            {
+                await db.Database.MigrateAsync(ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 }
