@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
@@ -37,21 +38,18 @@ public static class DatabaseStartup
     /// <summary>
     /// Applies the provider's own migrations (never EnsureCreated) under a lock every instance shares
     /// for the whole run: EF's own migration lock is released at each migration's commit, so two
-    /// instances starting together could otherwise both apply a later migration.
+    /// instances starting together could otherwise both apply a later migration. The lock lives on a
+    /// connection of its own, which EF cannot close and hand back to the pool halfway.
     /// </summary>
     public static async Task MigrateAsync(AppDbContext db, CancellationToken ct = default)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        var own = db.Database.GetDbConnection();
+        await using var lockConnection = (DbConnection)Activator.CreateInstance(own.GetType())!;
+        lockConnection.ConnectionString = db.Database.GetConnectionString() ?? own.ConnectionString;
+        await lockConnection.OpenAsync(ct);
+        await using (await SqlDialect.For(db.Database).LockAsync(lockConnection, "nodiref:migrate", ct))
         {
-            await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:migrate", ct))
-            {
-                await db.Database.MigrateAsync(ct);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
+            await db.Database.MigrateAsync(ct);
         }
     }
 }
