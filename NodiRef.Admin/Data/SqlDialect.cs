@@ -56,6 +56,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default);
 
+    /// <summary>
+    /// The same lock on a connection of its own (opened here, closed on dispose), for work that opens and
+    /// closes its connections itself, such as applying migrations.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> LockOnOwnConnectionAsync(string connectionString, string name, CancellationToken ct = default);
+
     /// <summary>Session settings for a bulk load (the seeder).</summary>
     public abstract Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default);
 
@@ -107,6 +113,9 @@ public abstract class SqlDialect
         public override string? ClickWriterSessionSql => "PRAGMA cache_size=-262144";
 
         public override Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default) =>
+            Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+        public override Task<IAsyncDisposable> LockOnOwnConnectionAsync(string connectionString, string name, CancellationToken ct = default) =>
             Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
         public override Task BeginBulkLoadAsync(DbConnection connection, CancellationToken ct = default) =>
@@ -221,6 +230,30 @@ public abstract class SqlDialect
             }
 
             return unchecked((long)hash);
+        }
+
+        public override async Task<IAsyncDisposable> LockOnOwnConnectionAsync(string connectionString, string name, CancellationToken ct = default)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(ct);
+                return new OwnConnectionLock(connection, await LockAsync(connection, name, ct));
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        private sealed class OwnConnectionLock(NpgsqlConnection connection, IAsyncDisposable inner) : IAsyncDisposable
+        {
+            public async ValueTask DisposeAsync()
+            {
+                await inner.DisposeAsync();
+                await connection.DisposeAsync();
+            }
         }
 
         private sealed class AdvisoryLock(DbConnection connection, long key) : IAsyncDisposable

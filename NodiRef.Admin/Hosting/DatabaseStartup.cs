@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
@@ -43,11 +42,8 @@ public static class DatabaseStartup
     /// </summary>
     public static async Task MigrateAsync(AppDbContext db, CancellationToken ct = default)
     {
-        var own = db.Database.GetDbConnection();
-        await using var lockConnection = (DbConnection)Activator.CreateInstance(own.GetType())!;
-        lockConnection.ConnectionString = db.Database.GetConnectionString() ?? own.ConnectionString;
-        await lockConnection.OpenAsync(ct);
-        await using (await SqlDialect.For(db.Database).LockAsync(lockConnection, "nodiref:migrate", ct))
+        var connectionString = db.Database.GetConnectionString() ?? db.Database.GetDbConnection().ConnectionString;
+        await using (await SqlDialect.For(db.Database).LockOnOwnConnectionAsync(connectionString, "nodiref:migrate", ct))
         {
             await db.Database.MigrateAsync(ct);
         }
