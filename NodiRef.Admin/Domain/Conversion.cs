@@ -50,7 +50,7 @@ public static class ConversionReasons
 /// A paid action of a referred user (or a refund of one), with the partner, link and project of its
 /// referral. Amounts are stored in 1/10,000 units (<see cref="MoneyUnits"/>).
 /// </summary>
-public sealed class Conversion : IVersioned, ITimestamped
+public sealed class Conversion : IVersioned, IPartnerEvent
 {
     public const int EventKeyMaxLength = 200;
     public const int TextMaxLength = 200;

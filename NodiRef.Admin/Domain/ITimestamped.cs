@@ -5,3 +5,11 @@ public interface ITimestamped
 {
     DateTime CreatedAt { get; }
 }
+
+/// <summary>An event recorded for a partner's link, with the project it had at that moment.</summary>
+public interface IPartnerEvent : ITimestamped
+{
+    int PartnerId { get; }
+    int LinkId { get; }
+    int? ProjectId { get; }
+}

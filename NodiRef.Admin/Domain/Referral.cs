@@ -1,7 +1,7 @@
 namespace NodiRef.Admin.Domain;
 
 /// <summary>A visitor who signed up after a click: one per tracking id, with the partner, link and project of that click.</summary>
-public sealed class Referral : ITimestamped
+public sealed class Referral : IPartnerEvent
 {
     public const int ExternalIdMaxLength = 200;
 

@@ -93,7 +93,7 @@ public enum RewardStatus
 /// action, or (negative) a reversal of an earlier entry. Amounts are never edited; statuses move
 /// forward (pending -> approved -> paid) and every move is kept in <see cref="RewardEvent"/>.
 /// </summary>
-public sealed class Reward : IVersioned, ITimestamped
+public sealed class Reward : IVersioned, IPartnerEvent
 {
     public const int NoteMaxLength = 1_000;
 

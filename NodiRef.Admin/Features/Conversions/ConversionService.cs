@@ -257,17 +257,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Conversions.AsNoTracking();
-        if (query.ProjectId is { } projectId)
-        {
-            q = q.Where(c => c.ProjectId == projectId);
-        }
-
-        if (query.PartnerId is { } partnerId)
-        {
-            q = q.Where(c => c.PartnerId == partnerId);
-        }
-
+        var q = PartnerEvents.Filter(db.Conversions.AsNoTracking(), query.ProjectId, query.PartnerId, query.From, query.To);
         if (query.Status is { } status)
         {
             q = q.Where(c => c.Status == status);
@@ -278,7 +268,6 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
             q = q.Where(c => c.EventType == query.EventType);
         }
 
-        q = DateFilter.Apply(q, query.From, query.To);
         var total = await q.CountAsync(ct);
         var desc = query.Sort?.Descending ?? true;
         var page = await (desc ? q.OrderByDescending(c => c.Id) : q.OrderBy(c => c.Id)).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
@@ -303,20 +292,15 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
 
     private static async Task<List<ConversionRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Conversion> page, CancellationToken ct)
     {
-        var partnerIds = page.Select(c => c.PartnerId).Distinct().ToList();
-        var projectIds = page.Where(c => c.ProjectId != null).Select(c => c.ProjectId!.Value).Distinct().ToList();
-        var linkIds = page.Select(c => c.LinkId).Distinct().ToList();
         var referralIds = page.Select(c => c.ReferralId).Distinct().ToList();
         var originalIds = page.Where(c => c.ReversesConversionId != null).Select(c => c.ReversesConversionId!.Value).Distinct().ToList();
-        var partners = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var links = await db.ReferralLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Code, ct);
+        var names = await PartnerEvents.NamesAsync(db, page, ct);
         var referrals = await db.Referrals.AsNoTracking().Where(r => referralIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => new { r.PublicId, r.ExternalId }, ct);
         var originals = await db.Conversions.AsNoTracking().Where(c => originalIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.PublicId, ct);
         return page.Select(c => new ConversionRow(
             c.Id, c.PublicId, c.CreatedAt, c.EventType, c.Amount, c.Currency, c.ProductId, c.Plan,
-            c.PartnerId, partners.GetValueOrDefault(c.PartnerId, ""), c.ProjectId, c.ProjectId is { } pid ? projects.GetValueOrDefault(pid) : null,
-            links.GetValueOrDefault(c.LinkId, ""), referrals[c.ReferralId].PublicId, referrals[c.ReferralId].ExternalId,
+            c.PartnerId, names.Partner(c.PartnerId), c.ProjectId, names.Project(c.ProjectId),
+            names.Link(c.LinkId), referrals[c.ReferralId].PublicId, referrals[c.ReferralId].ExternalId,
             c.Status, c.Reason, c.ReviewNote, c.ReviewedBy, c.ProcessedAt,
             c.ReversesConversionId is { } oid ? originals[oid] : null, c.IpAddress, c.UserAgent, c.Version)).ToList();
     }

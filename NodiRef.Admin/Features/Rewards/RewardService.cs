@@ -62,17 +62,7 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Rewards.AsNoTracking();
-        if (query.ProjectId is { } projectId)
-        {
-            q = q.Where(r => r.ProjectId == projectId);
-        }
-
-        if (query.PartnerId is { } partnerId)
-        {
-            q = q.Where(r => r.PartnerId == partnerId);
-        }
-
+        var q = PartnerEvents.Filter(db.Rewards.AsNoTracking(), query.ProjectId, query.PartnerId, query.From, query.To);
         if (query.Status is { } status)
         {
             q = q.Where(r => r.Status == status);
@@ -83,7 +73,6 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
             q = q.Where(r => r.Currency == currency);
         }
 
-        q = DateFilter.Apply(q, query.From, query.To);
         var total = await q.CountAsync(ct);
         var desc = query.Sort?.Descending ?? true;
         var page = await (desc ? q.OrderByDescending(r => r.Id) : q.OrderBy(r => r.Id)).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
@@ -292,16 +281,13 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
 
     private static async Task<List<RewardRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Reward> page, CancellationToken ct)
     {
-        var partnerIds = page.Select(r => r.PartnerId).Distinct().ToList();
-        var projectIds = page.Where(r => r.ProjectId != null).Select(r => r.ProjectId!.Value).Distinct().ToList();
         var conversionIds = page.Select(r => r.ConversionId).Distinct().ToList();
         var setIds = page.Select(r => r.RuleSetId).Distinct().ToList();
-        var partners = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var names = await PartnerEvents.NamesAsync(db, page, ct);
         var conversions = await db.Conversions.AsNoTracking().Where(c => conversionIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => new { c.PublicId, c.EventType }, ct);
         var sets = await db.RewardRuleSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
         return page.Select(r => new RewardRow(
-            r.Id, r.CreatedAt, r.PartnerId, partners.GetValueOrDefault(r.PartnerId, ""), r.ProjectId, r.ProjectId is { } pid ? projects.GetValueOrDefault(pid) : null,
+            r.Id, r.CreatedAt, r.PartnerId, names.Partner(r.PartnerId), r.ProjectId, names.Project(r.ProjectId),
             conversions[r.ConversionId].PublicId, conversions[r.ConversionId].EventType, r.RuleSetId, sets.GetValueOrDefault(r.RuleSetId, ""), r.ActionId,
             r.Amount, r.Currency, r.Status, r.ReversesRewardId, r.Note, r.ApprovedAt, r.PaidAt, r.Version)).ToList();
     }

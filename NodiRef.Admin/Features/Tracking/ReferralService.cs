@@ -155,35 +155,19 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Referrals.AsNoTracking();
-        if (query.ProjectId is { } projectId)
-        {
-            q = q.Where(r => r.ProjectId == projectId);
-        }
-
-        if (query.PartnerId is { } partnerId)
-        {
-            q = q.Where(r => r.PartnerId == partnerId);
-        }
-
+        var q = PartnerEvents.Filter(db.Referrals.AsNoTracking(), query.ProjectId, query.PartnerId, query.From, query.To);
         if (query.Status is { } status)
         {
             q = q.Where(r => r.Status == status);
         }
 
-        q = DateFilter.Apply(q, query.From, query.To);
         var total = await q.CountAsync(ct);
         var desc = query.Sort?.Descending ?? true;
         var page = await (desc ? q.OrderByDescending(r => r.Id) : q.OrderBy(r => r.Id)).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
-        var partnerIds = page.Select(r => r.PartnerId).Distinct().ToList();
-        var projectIds = page.Where(r => r.ProjectId != null).Select(r => r.ProjectId!.Value).Distinct().ToList();
-        var linkIds = page.Select(r => r.LinkId).Distinct().ToList();
-        var partners = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var links = await db.ReferralLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Code, ct);
+        var names = await PartnerEvents.NamesAsync(db, page, ct);
         var rows = page.Select(r => new ReferralRow(
-            r.Id, r.PublicId, r.TrackingId, r.CreatedAt, r.PartnerId, partners.GetValueOrDefault(r.PartnerId, ""),
-            r.ProjectId, r.ProjectId is { } pid ? projects.GetValueOrDefault(pid) : null, r.LinkId, links.GetValueOrDefault(r.LinkId, ""),
+            r.Id, r.PublicId, r.TrackingId, r.CreatedAt, r.PartnerId, names.Partner(r.PartnerId),
+            r.ProjectId, names.Project(r.ProjectId), r.LinkId, names.Link(r.LinkId),
             r.ExternalId, r.IpAddress, r.UserAgent, r.Status, r.DiscardReason)).ToList();
         return Result<Page<ReferralRow>>.Ok(new Page<ReferralRow>(rows, total));
     }
