@@ -161,16 +161,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var ct = Xunit.TestContext.Current.CancellationToken;
         await using var db = Db();
         var link = await db.ReferralLinks.AsNoTracking().FirstAsync(l => l.Id == linkId, ct);
-        db.Clicks.Add(new Click
-        {
-            TrackingId = Guid.NewGuid(),
-            LinkId = link.Id,
-            PartnerId = link.PartnerId,
-            ProjectId = link.ProjectId,
-            CreatedAt = Clock.GetUtcNow().UtcDateTime,
-            Status = EventStatus.Recorded,
-        });
-        await db.SaveChangesAsync(ct);
+        await TestClicks.WriteAsync(Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), link, Clock.GetUtcNow().UtcDateTime, ct: ct);
     }
 
     public override async ValueTask DisposeAsync()

@@ -146,19 +146,10 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected async Task<ConversionRow> GivenConversionAsync(ReferralLink link, decimal amount, string currency = "EUR", string product = "desk-lamp", bool selfReferral = false)
     {
         var client = new ClientInfo(selfReferral ? "198.51.100.7" : $"203.0.113.{Random.Shared.Next(1, 250)}", "Mozilla/5.0 (test)");
-        var trackingId = Guid.NewGuid();
+        Guid trackingId;
         await using (var db = App.Database.CreateContext())
         {
-            db.Clicks.Add(new Click
-            {
-                TrackingId = trackingId,
-                LinkId = link.Id,
-                PartnerId = link.PartnerId,
-                ProjectId = link.ProjectId,
-                CreatedAt = App.Clock.GetUtcNow().UtcDateTime,
-                Status = EventStatus.Recorded,
-                IpAddress = client.IpAddress,
-            });
+            trackingId = (await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, client.IpAddress, Ct)).TrackingId;
             if (selfReferral)
             {
                 db.PartnerSessions.Add(new PartnerSession { PartnerId = link.PartnerId, IpAddress = client.IpAddress, CreatedAt = App.Clock.GetUtcNow().UtcDateTime });

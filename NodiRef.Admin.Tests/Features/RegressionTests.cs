@@ -43,7 +43,11 @@ public sealed class RegressionTests : ServiceTest
         var link = await GivenLinkAsync(partner.Id, "raced-click");
         App.SqlHook.OnceBefore(
             "DELETE FROM \"referral_links\"",
-            $"""INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "CreatedAt", "Status") VALUES ('{Guid.NewGuid()}', {link.Id}, {partner.Id}, NULL, '2026-11-25 12:00:00', 'Recorded')""");
+            // What a click batch writes (on PostgreSQL its rollup in the same transaction; on SQLite the rollup trails it).
+            $"""
+            INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "CreatedAt", "Status") VALUES ('{Guid.NewGuid()}', {link.Id}, {partner.Id}, NULL, '2026-11-25 12:00:00', 'Recorded');
+            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count") VALUES ('2026-11-25', {link.Id}, 0, 'Recorded', {partner.Id}, 1)
+            """);
 
         var result = await App.Links.DeleteAsync(link.Id, link.Version, Ct);
 

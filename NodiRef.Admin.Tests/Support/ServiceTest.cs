@@ -93,16 +93,7 @@ public abstract class ServiceTest : IAsyncLifetime
     {
         await using var db = App.Database.CreateContext();
         var link = await db.ReferralLinks.AsNoTracking().FirstAsync(l => l.Id == linkId, Ct);
-        db.Clicks.Add(new Click
-        {
-            TrackingId = Guid.NewGuid(),
-            LinkId = link.Id,
-            PartnerId = link.PartnerId,
-            ProjectId = link.ProjectId,
-            CreatedAt = App.Clock.GetUtcNow().UtcDateTime,
-            Status = EventStatus.Recorded,
-        });
-        await db.SaveChangesAsync(Ct);
+        await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
     }
 
     protected async Task<List<ReferralLink>> LinksOfAsync(int partnerId)

@@ -18,6 +18,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Click> Clicks => Set<Click>();
     public DbSet<ClickDaily> ClickDaily => Set<ClickDaily>();
     public DbSet<ClickDailyProject> ClickDailyProject => Set<ClickDailyProject>();
+    public DbSet<ClickRollupState> ClickRollupState => Set<ClickRollupState>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<PartnerSession> PartnerSessions => Set<PartnerSession>();
     public DbSet<PartnerProject> PartnerProjects => Set<PartnerProject>();

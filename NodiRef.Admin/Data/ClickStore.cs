@@ -92,6 +92,7 @@ public sealed class ClickStore : IAsyncDisposable
             JOIN partners p ON p."Id" = l."PartnerId"
             LEFT JOIN projects pr ON pr."Id" = l."ProjectId"
             WHERE {_dialect.InList("l.\"CodeKey\"", "@p0")}
+            {_dialect.LinkReadLock}
             """, 1);
         cmd.Parameters[0].Value = _dialect.ListValue(codeKeys);
         var links = new List<(string, TrackedLink)>(codeKeys.Count);
@@ -112,7 +113,91 @@ public sealed class ClickStore : IAsyncDisposable
         return links;
     }
 
-    public async Task InsertAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct = default)
+    /// <summary>Whether the rollups trail the clicks here (<see cref="SqlDialect.DefersClickRollups"/>).</summary>
+    public bool DefersRollups => _dialect.DefersClickRollups;
+
+    /// <summary>
+    /// Appends clicks. Where the rollups do not trail the clicks (<see cref="DefersRollups"/> false),
+    /// they grow in the same transaction, in key order: instances upserting the same rows lock them in
+    /// the same order, so never deadlock.
+    /// </summary>
+    public async Task AddAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct = default)
+    {
+        await InsertAsync(tx, clicks, ct);
+        if (_dialect.DefersClickRollups)
+        {
+            return;
+        }
+
+        var daily = clicks
+            .GroupBy(c => (Day: DateOnly.FromDateTime(c.CreatedAt), c.LinkId, ProjectKey: c.ProjectId ?? 0, c.Status))
+            .OrderBy(g => g.Key)
+            .Select(g => new ClickDaily { Day = g.Key.Day, LinkId = g.Key.LinkId, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, PartnerId = g.First().PartnerId, Count = g.Count() })
+            .ToList();
+        await AddToRollupsAsync(tx, daily, ct);
+        await AddToProjectRollupsAsync(tx, daily
+            .GroupBy(d => (d.Day, d.ProjectKey, d.Status))
+            .OrderBy(g => g.Key)
+            .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(d => d.Count) }),
+            ct);
+    }
+
+    /// <summary>
+    /// Where the rollups trail the clicks: counts every click after <see cref="ClickRollupState.RolledUpThrough"/>
+    /// into them and moves that mark to the last click, in the caller's transaction; answers the number of
+    /// clicks counted. Two grouped statements over the newest clicks (a range of row ids) instead of a
+    /// random rollup page per click.
+    /// </summary>
+    public async Task<long> RollUpAsync(DbTransaction tx, CancellationToken ct = default)
+    {
+        var range = Command(tx, "rollup-range", """
+            SELECT COALESCE((SELECT "RolledUpThrough" FROM click_rollup_state WHERE "Id" = 1), 0), COALESCE((SELECT MAX("Id") FROM clicks), 0)
+            """, 0);
+        long from, to;
+        await using (var reader = await range.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            (from, to) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (to <= from)
+        {
+            return 0;
+        }
+
+        var day = _dialect.UtcDay("\"CreatedAt\"");
+        var daily = Command(tx, "rollup-daily", $"""
+            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
+            SELECT {day}, "LinkId", COALESCE("ProjectId", 0), "Status", MIN("PartnerId"), COUNT(*)
+            FROM clicks WHERE "Id" > @p0 AND "Id" <= @p1
+            GROUP BY {day}, "LinkId", COALESCE("ProjectId", 0), "Status"
+            ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
+            """, 2);
+        var project = Command(tx, "rollup-project", $"""
+            INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
+            SELECT {day}, COALESCE("ProjectId", 0), "Status", COUNT(*)
+            FROM clicks WHERE "Id" > @p0 AND "Id" <= @p1
+            GROUP BY {day}, COALESCE("ProjectId", 0), "Status"
+            ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
+            """, 2);
+        foreach (var cmd in new[] { daily, project })
+        {
+            cmd.Parameters[0].Value = from;
+            cmd.Parameters[1].Value = to;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        var mark = Command(tx, "rollup-mark", """
+            INSERT INTO click_rollup_state ("Id", "RolledUpThrough") VALUES (1, @p0)
+            ON CONFLICT ("Id") DO UPDATE SET "RolledUpThrough" = excluded."RolledUpThrough"
+            """, 1);
+        mark.Parameters[0].Value = to;
+        await mark.ExecuteNonQueryAsync(ct);
+
+        return to - from;
+    }
+
+    private async Task InsertAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct)
     {
         var cmd = Command(tx, "click", """
             INSERT INTO clicks ("TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "Referrer", "CreatedAt", "Status", "DiscardReason")
@@ -135,8 +220,7 @@ public sealed class ClickStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds counts to the daily rollups per link.</summary>
-    public async Task AddToRollupsAsync(DbTransaction tx, IEnumerable<ClickDaily> increments, CancellationToken ct = default)
+    private async Task AddToRollupsAsync(DbTransaction tx, IEnumerable<ClickDaily> increments, CancellationToken ct)
     {
         var cmd = Command(tx, "daily", """
             INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count") VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
@@ -155,8 +239,7 @@ public sealed class ClickStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds counts to the daily totals per project.</summary>
-    public async Task AddToProjectRollupsAsync(DbTransaction tx, IEnumerable<ClickDailyProject> increments, CancellationToken ct = default)
+    private async Task AddToProjectRollupsAsync(DbTransaction tx, IEnumerable<ClickDailyProject> increments, CancellationToken ct)
     {
         var cmd = Command(tx, "project", """
             INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count") VALUES (@p0, @p1, @p2, @p3)

@@ -65,15 +65,15 @@ internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         b.Property(c => c.UserAgent).HasMaxLength(Click.UserAgentMaxLength);
         b.Property(c => c.Referrer).HasMaxLength(ReferralLink.TargetUrlMaxLength);
         b.Property(c => c.DiscardReason).HasMaxLength(64);
+        // Clicks are an append-only log: every index grows at its end (time, then id), so a batch of
+        // clicks writes a few pages whatever the number of partners and links. An index keyed by
+        // partner or link would put each click on a random page of a table of tens of millions of rows.
+        // Lists by partner, project or status find their days in the rollups and walk this one index
+        // over those days only (ClickService); it carries the filter columns, so the walk never
+        // touches the table. No foreign keys for the same reason (a parent's delete would scan the log):
+        // partner and link deletes check the rollups inside their transaction instead.
         b.HasIndex(c => c.TrackingId).IsUnique();
-        b.HasIndex(c => new { c.PartnerId, c.CreatedAt });
-        b.HasIndex(c => new { c.LinkId, c.CreatedAt });
-        b.HasIndex(c => new { c.ProjectId, c.CreatedAt });
-        b.HasIndex(c => new { c.Status, c.CreatedAt });
-        b.HasIndex(c => c.CreatedAt);
-        b.HasOne<ReferralLink>().WithMany().HasForeignKey(c => c.LinkId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Partner>().WithMany().HasForeignKey(c => c.PartnerId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(c => new { c.CreatedAt, c.Id, c.PartnerId, c.Status, c.ProjectId });
     }
 }
 
@@ -138,6 +138,15 @@ internal sealed class ClickDailyConfiguration : IEntityTypeConfiguration<ClickDa
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         // Read by partner (partner page, Clicks grid by partner); per-project totals have their own table.
         b.HasIndex(d => new { d.PartnerId, d.Day });
+    }
+}
+
+internal sealed class ClickRollupStateConfiguration : IEntityTypeConfiguration<ClickRollupState>
+{
+    public void Configure(EntityTypeBuilder<ClickRollupState> b)
+    {
+        b.ToTable("click_rollup_state");
+        b.Property(s => s.Id).ValueGeneratedNever();
     }
 }
 

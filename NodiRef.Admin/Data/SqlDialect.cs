@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
@@ -49,6 +50,31 @@ public abstract class SqlDialect
 
     /// <summary>Settings of the click writer's connection, which stays open while the app runs; null for none.</summary>
     public abstract string? ClickWriterSessionSql { get; }
+
+    /// <summary>
+    /// Whether the click rollups trail the clicks (<see cref="Domain.ClickRollupState"/>): true where one
+    /// writer owns the database (SQLite), so click ids are committed in order and "every click after id N"
+    /// is exact; the rollups then grow in one statement a second instead of a random page per click,
+    /// and readers add the clicks after N themselves. False where several instances write clicks
+    /// (PostgreSQL): each batch adds to the rollups in its own transaction.
+    /// </summary>
+    public abstract bool DefersClickRollups { get; }
+
+    /// <summary>
+    /// Appended to the click writer's read of a batch's links: on PostgreSQL the links read are locked
+    /// against deletion until the batch commits (clicks have no foreign keys, so nothing else stops a link
+    /// from being deleted between that read and the insert); nothing on SQLite, where the batch holds the
+    /// only write lock from its first statement.
+    /// </summary>
+    public abstract string LinkReadLock { get; }
+
+    /// <summary>
+    /// Makes the context's next queries read one consistent state of the database until disposed, where
+    /// readers need it: on SQLite, rollups and their mark read in separate statements must not straddle a
+    /// rollup (a deferred transaction: a snapshot, no lock). Nothing on PostgreSQL, whose rollups move
+    /// with the clicks in each batch.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default);
 
     /// <summary>
     /// Holds a lock shared by every app instance on this database until disposed, for check-then-create
@@ -111,6 +137,23 @@ public abstract class SqlDialect
         // keeping them in its own page cache saves a read system call for each; the pool's
         // connections keep 8 MB. It fills only as pages are used.
         public override string? ClickWriterSessionSql => "PRAGMA cache_size=-262144";
+
+        public override bool DefersClickRollups => true;
+
+        public override async Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default)
+        {
+            if (db.Database.CurrentTransaction is not null)
+            {
+                return NoLock.Instance;
+            }
+
+            await db.Database.OpenConnectionAsync(ct);
+            var tx = ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+            await db.Database.UseTransactionAsync(tx, ct);
+            return new Snapshot(db, tx);
+        }
+
+        public override string LinkReadLock => "";
 
         public override Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default) =>
             Task.FromResult<IAsyncDisposable>(NoLock.Instance);
@@ -176,6 +219,13 @@ public abstract class SqlDialect
         public override string? ChangeStampSql => null;
 
         public override string? ClickWriterSessionSql => null;
+
+        public override bool DefersClickRollups => false;
+
+        public override Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default) =>
+            Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+        public override string LinkReadLock => "FOR KEY SHARE OF l";
 
         public override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken ct = default)
         {
@@ -264,6 +314,16 @@ public abstract class SqlDialect
                 command.CommandText = $"SELECT pg_advisory_unlock({key})";
                 await command.ExecuteNonQueryAsync();
             }
+        }
+    }
+
+    private sealed class Snapshot(AppDbContext db, DbTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.UseTransactionAsync(null);
+            await tx.DisposeAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -42,11 +42,24 @@ public sealed class Click
     public string? DiscardReason { get; set; }
 }
 
+/// <summary>A count of clicks of one day, project and status, whatever else the rollup is keyed by.</summary>
+public interface IClickRollup
+{
+    DateOnly Day { get; }
+
+    /// <summary>The project as of the clicks; 0 when the link had none.</summary>
+    int ProjectKey { get; }
+
+    EventStatus Status { get; }
+
+    long Count { get; }
+}
+
 /// <summary>
 /// Clicks per link, day, project and status: totals grow by appends of whole batches instead of
 /// a counter updated on every click, so lists and totals stay fast at tens of millions of clicks.
 /// </summary>
-public sealed class ClickDaily
+public sealed class ClickDaily : IClickRollup
 {
     public DateOnly Day { get; set; }
     public int LinkId { get; set; }
@@ -63,7 +76,7 @@ public sealed class ClickDaily
 /// Clicks per day, project and status: a few rows per day in all, so totals over the whole
 /// program, a project, a status or a date range are a small sum whatever the number of clicks.
 /// </summary>
-public sealed class ClickDailyProject
+public sealed class ClickDailyProject : IClickRollup
 {
     public DateOnly Day { get; set; }
 
@@ -72,4 +85,19 @@ public sealed class ClickDailyProject
 
     public EventStatus Status { get; set; }
     public long Count { get; set; }
+}
+
+/// <summary>
+/// How far the click rollups have got, where they trail the clicks (SQLite, a single writer): every
+/// click with an id up to <see cref="RolledUpThrough"/> is counted in <see cref="ClickDaily"/> and
+/// <see cref="ClickDailyProject"/>, none after it. Readers count the few clicks after it themselves,
+/// so totals are exact at every moment. One row.
+/// </summary>
+public sealed class ClickRollupState
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; } = SingletonId;
+
+    public long RolledUpThrough { get; set; }
 }

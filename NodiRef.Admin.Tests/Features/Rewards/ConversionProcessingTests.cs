@@ -21,9 +21,7 @@ public sealed class ConversionProcessingTests : ServiceTest
         var partner = await GivenPartnerAsync("Ann " + Guid.NewGuid().ToString("N")[..6], projectId: project.Id);
         var link = (await LinksOfAsync(partner.Id)).Single();
         await using var db = App.Database.CreateContext();
-        var click = new Click { TrackingId = Guid.NewGuid(), LinkId = link.Id, PartnerId = partner.Id, ProjectId = project.Id, CreatedAt = App.Clock.GetUtcNow().UtcDateTime };
-        db.Clicks.Add(click);
-        await db.SaveChangesAsync(Ct);
+        var click = await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
         var referral = new Referral
         {
             PublicId = Guid.NewGuid(), TrackingId = click.TrackingId, ClickId = click.Id, LinkId = link.Id, PartnerId = partner.Id,

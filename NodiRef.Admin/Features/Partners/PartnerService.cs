@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.Partners;
@@ -263,13 +264,20 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
                 return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
             }
 
+            // Clicks have no foreign keys: a click recorded after the check above (its batch held the
+            // links until it committed, so the delete waited for it) shows up now; undo everything then.
+            if (await ClickLog.CountAsync(db, id, ct: ct) > 0)
+            {
+                return Result<bool>.Conflict("This partner has recorded clicks; its history must be kept, so it can only be deactivated.");
+            }
+
             await tx.CommitAsync(ct);
             return Result<bool>.Ok(true);
         }
         catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
         {
-            // A click arrived between the check and the delete.
-            return Result<bool>.Conflict("This partner has recorded clicks; its history must be kept, so it can only be deactivated.");
+            // A referral or conversion arrived between the check and the delete.
+            return Result<bool>.Conflict("This partner has recorded activity; its history must be kept, so it can only be deactivated.");
         }
     }
 
@@ -465,8 +473,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     private static async Task<PartnerDetails> DetailsAsync(AppDbContext db, Partner partner, CancellationToken ct)
     {
         var rows = await ToRowsAsync(db, [partner], ct);
-        var clicks = await db.Clicks.LongCountAsync(c => c.PartnerId == partner.Id, ct);
-        return new PartnerDetails(rows[0], clicks);
+        return new PartnerDetails(rows[0], await ClickLog.CountAsync(db, partner.Id, ct: ct));
     }
 
     // Link counts and memberships for one page of partners, in two small indexed queries.

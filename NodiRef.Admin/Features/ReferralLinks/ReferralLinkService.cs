@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 
@@ -277,7 +278,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
         }
 
-        var clicks = await db.Clicks.LongCountAsync(c => c.LinkId == id, ct);
+        var clicks = await ClickLog.CountAsync(db, link.PartnerId, id, ct);
         if (clicks > 0)
         {
             return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
@@ -301,14 +302,21 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
                 return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
             }
 
+            // Clicks have no foreign keys: a click recorded after the check above (its batch held the
+            // link until it committed, so the delete waited for it) shows up now; undo the delete then.
+            if (await ClickLog.CountAsync(db, link.PartnerId, id, ct) > 0)
+            {
+                return Result<bool>.Conflict($"Link {link.Code} has recorded clicks; its history must be kept, so it cannot be deleted.");
+            }
+
             await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
             await tx.CommitAsync(ct);
             return Result<bool>.Ok(true);
         }
         catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
         {
-            // A click arrived between the check and the delete.
-            return Result<bool>.Conflict($"Link {link.Code} has recorded clicks; its history must be kept, so it cannot be deleted.");
+            // A referral arrived between the check and the delete.
+            return Result<bool>.Conflict($"Link {link.Code} has recorded activity; its history must be kept, so it cannot be deleted.");
         }
     }
 

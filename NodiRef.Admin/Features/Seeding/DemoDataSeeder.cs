@@ -228,18 +228,29 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
             await writer.CompleteAsync(ct);
         }
 
+        // Where the rollups trail the clicks, everything after their mark is counted now (the new clicks
+        // and any the app had not rolled up yet) and the mark moves to the end; elsewhere the new clicks.
+        long rollUpAfter = firstClickId - 1;
+        if (dialect.DefersClickRollups)
+        {
+            await using var read = connection.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = """SELECT COALESCE((SELECT "RolledUpThrough" FROM click_rollup_state WHERE "Id" = 1), 0)""";
+            rollUpAfter = Convert.ToInt64(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var day = dialect.UtcDay("\"CreatedAt\"");
         await using var rollup = connection.CreateCommand();
         rollup.Transaction = tx;
         rollup.CommandText = $"""
             INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
             SELECT {day}, "LinkId", COALESCE("ProjectId", 0), "Status", MIN("PartnerId"), COUNT(*)
-            FROM clicks WHERE "Id" >= @first
+            FROM clicks WHERE "Id" > @after
             GROUP BY {day}, "LinkId", COALESCE("ProjectId", 0), "Status"
             ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
             """;
         rollup.CommandTimeout = 0;
-        Add(rollup, "@first", firstClickId);
+        Add(rollup, "@after", rollUpAfter);
         await rollup.ExecuteNonQueryAsync(ct);
 
         await using var projectRollup = connection.CreateCommand();
@@ -247,13 +258,24 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         projectRollup.CommandText = $"""
             INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
             SELECT {day}, COALESCE("ProjectId", 0), "Status", COUNT(*)
-            FROM clicks WHERE "Id" >= @first
+            FROM clicks WHERE "Id" > @after
             GROUP BY {day}, COALESCE("ProjectId", 0), "Status"
             ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
             """;
         projectRollup.CommandTimeout = 0;
-        Add(projectRollup, "@first", firstClickId);
+        Add(projectRollup, "@after", rollUpAfter);
         await projectRollup.ExecuteNonQueryAsync(ct);
+
+        if (dialect.DefersClickRollups)
+        {
+            await using var mark = connection.CreateCommand();
+            mark.Transaction = tx;
+            mark.CommandText = """
+                INSERT INTO click_rollup_state ("Id", "RolledUpThrough") SELECT 1, COALESCE(MAX("Id"), 0) FROM clicks WHERE true
+                ON CONFLICT ("Id") DO UPDATE SET "RolledUpThrough" = excluded."RolledUpThrough"
+                """;
+            await mark.ExecuteNonQueryAsync(ct);
+        }
 
         foreach (var create in indexes)
         {

@@ -37,7 +37,13 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
 {
     private const string ReadDenied = "You are not allowed to see clicks.";
 
-    /// <summary>Newest first. The total comes from the daily rollups, so it stays fast at tens of millions of clicks.</summary>
+    /// <summary>
+    /// Newest first (or oldest first). Fast at tens of millions of clicks without an index per partner,
+    /// project or status (each would cost a random page write per click): the daily rollups say which days
+    /// hold matching clicks and how many, so whole days are skipped by their counts, and only the days the
+    /// page falls on are walked, along the time index, which carries the filter columns. The total is the
+    /// sum of those counts.
+    /// </summary>
     public async Task<Result<Page<ClickRow>>> ListAsync(ClickQuery query, CancellationToken ct = default)
     {
         if (!await currentUser.CanReadAsync())
@@ -46,52 +52,39 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Clicks.AsNoTracking();
-        var totals = db.ClickDaily.AsNoTracking();
-        var programTotals = db.ClickDailyProject.AsNoTracking();
-        if (query.ProjectId is { } projectId)
-        {
-            q = q.Where(c => c.ProjectId == projectId);
-            totals = totals.Where(d => d.ProjectKey == projectId);
-            programTotals = programTotals.Where(d => d.ProjectKey == projectId);
-        }
-
-        if (query.PartnerId is { } partnerId)
-        {
-            q = q.Where(c => c.PartnerId == partnerId);
-            totals = totals.Where(d => d.PartnerId == partnerId);
-        }
-
-        if (query.Status is { } status)
-        {
-            q = q.Where(c => c.Status == status);
-            totals = totals.Where(d => d.Status == status);
-            programTotals = programTotals.Where(d => d.Status == status);
-        }
-
-        if (query.From is { } from)
-        {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            q = q.Where(c => c.CreatedAt >= start);
-            totals = totals.Where(d => d.Day >= from);
-            programTotals = programTotals.Where(d => d.Day >= from);
-        }
-
-        if (query.To is { } to)
-        {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            q = q.Where(c => c.CreatedAt < end);
-            totals = totals.Where(d => d.Day <= to);
-            programTotals = programTotals.Where(d => d.Day <= to);
-        }
-
-        // Per-partner totals come from the per-link rollups; everything else from the per-project ones, a few rows a day.
-        var total = query.PartnerId is null
-            ? await programTotals.SumAsync(d => d.Count, ct)
-            : await totals.SumAsync(d => d.Count, ct);
+        await using var snapshot = await SqlDialect.For(db.Database).ReadSnapshotAsync(db, ct);
+        var days = await DaysAsync(db, query, ct);
         var desc = query.Sort?.Descending ?? true;
-        var ordered = desc ? q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id) : q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id);
-        var rows = await ordered.Skip(query.Skip).Take(query.Take)
+        var total = days.Values.Sum();
+
+        var q = Filter(db.Clicks.AsNoTracking(), query);
+        var ids = new List<long>(query.Take);
+        long skip = query.Skip;
+        foreach (var (day, count) in desc ? days.OrderByDescending(d => d.Key) : days.OrderBy(d => d.Key))
+        {
+            if (ids.Count >= query.Take)
+            {
+                break;
+            }
+
+            if (skip >= count)
+            {
+                skip -= count;
+                continue;
+            }
+
+            var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = start.AddDays(1);
+            var ofDay = q.Where(c => c.CreatedAt >= start && c.CreatedAt < end);
+            ids.AddRange(await (desc ? ofDay.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id) : ofDay.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id))
+                .Skip((int)skip)
+                .Take(query.Take - ids.Count)
+                .Select(c => c.Id)
+                .ToListAsync(ct));
+            skip = 0;
+        }
+
+        var rows = ids.Count == 0 ? [] : await db.Clicks.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Join(db.ReferralLinks, c => c.LinkId, l => l.Id, (c, l) => new { c, l.Code })
             .Join(db.Partners, x => x.c.PartnerId, p => p.Id, (x, p) => new { x.c, x.Code, PartnerName = p.Name })
             .GroupJoin(db.Projects, x => x.c.ProjectId, p => p.Id, (x, ps) => new { x.c, x.Code, x.PartnerName, ps })
@@ -100,12 +93,93 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
                 x.c.IpAddress, x.c.UserAgent, x.c.Referrer, x.c.Status, x.c.DiscardReason))
             .ToListAsync(ct);
 
-        // Joins may reorder rows; restore the page's order.
-        rows = desc ? rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList() : rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList();
+        // The page's order, as walked.
+        var position = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        rows = rows.OrderBy(r => position[r.Id]).ToList();
         return Result<Page<ClickRow>>.Ok(new Page<ClickRow>(rows, (int)Math.Min(total, int.MaxValue)));
     }
 
-    /// <summary>A partner's click totals, from the daily rollups.</summary>
+    private static IQueryable<Click> Filter(IQueryable<Click> q, ClickQuery query)
+    {
+        if (query.ProjectId is { } projectId)
+        {
+            q = q.Where(c => c.ProjectId == projectId);
+        }
+
+        if (query.PartnerId is { } partnerId)
+        {
+            q = q.Where(c => c.PartnerId == partnerId);
+        }
+
+        if (query.Status is { } status)
+        {
+            q = q.Where(c => c.Status == status);
+        }
+
+        if (query.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(c => c.CreatedAt >= start);
+        }
+
+        if (query.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(c => c.CreatedAt < end);
+        }
+
+        return q;
+    }
+
+    /// <summary>
+    /// The days that hold clicks matching the filters, with how many: from the per-link rollups (by their
+    /// partner index) when a partner is asked for, else from the per-project ones, a few rows a day; plus the
+    /// clicks not rolled up yet.
+    /// </summary>
+    private static async Task<Dictionary<DateOnly, long>> DaysAsync(AppDbContext db, ClickQuery query, CancellationToken ct)
+    {
+        var days = query.PartnerId is { } partnerId
+            ? await CountByDayAsync(db.ClickDaily.AsNoTracking().Where(d => d.PartnerId == partnerId), query, ct)
+            : await CountByDayAsync(db.ClickDailyProject.AsNoTracking(), query, ct);
+        if (await ClickLog.NotRolledUpAsync(db, ct) is { } recent)
+        {
+            foreach (var at in await Filter(recent, query).Select(c => c.CreatedAt).ToListAsync(ct))
+            {
+                var day = DateOnly.FromDateTime(at);
+                days[day] = days.GetValueOrDefault(day) + 1;
+            }
+        }
+
+        return days;
+    }
+
+    private static async Task<Dictionary<DateOnly, long>> CountByDayAsync<T>(IQueryable<T> rollups, ClickQuery query, CancellationToken ct)
+        where T : class, IClickRollup
+    {
+        if (query.ProjectId is { } projectId)
+        {
+            rollups = rollups.Where(d => d.ProjectKey == projectId);
+        }
+
+        if (query.Status is { } status)
+        {
+            rollups = rollups.Where(d => d.Status == status);
+        }
+
+        if (query.From is { } from)
+        {
+            rollups = rollups.Where(d => d.Day >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            rollups = rollups.Where(d => d.Day <= to);
+        }
+
+        return await rollups.GroupBy(d => d.Day).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(d => d.Key, d => d.Count, ct);
+    }
+
+    /// <summary>A partner's click totals, from the daily rollups and the clicks not rolled up yet.</summary>
     public async Task<Result<ClickTotals>> TotalsForPartnerAsync(int partnerId, CancellationToken ct = default)
     {
         if (!await currentUser.CanReadAsync())
@@ -114,11 +188,20 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var snapshot = await SqlDialect.For(db.Database).ReadSnapshotAsync(db, ct);
         var byStatus = await db.ClickDaily.AsNoTracking()
             .Where(d => d.PartnerId == partnerId)
             .GroupBy(d => d.Status)
             .Select(g => new { Status = g.Key, Count = g.Sum(d => d.Count) })
             .ToListAsync(ct);
+        if (await ClickLog.NotRolledUpAsync(db, ct) is { } recent)
+        {
+            byStatus.AddRange(await recent.Where(c => c.PartnerId == partnerId)
+                .GroupBy(c => c.Status)
+                .Select(g => new { Status = g.Key, Count = g.LongCount() })
+                .ToListAsync(ct));
+        }
+
         return Result<ClickTotals>.Ok(new ClickTotals(
             byStatus.Where(s => s.Status == EventStatus.Recorded).Sum(s => s.Count),
             byStatus.Where(s => s.Status == EventStatus.Discarded).Sum(s => s.Count)));

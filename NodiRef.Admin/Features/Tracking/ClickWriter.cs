@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -54,6 +56,11 @@ public sealed class ClickWriter : BackgroundService
     private ClickStore? _store;
     private (long DataVersion, long ConnectionChanges)? _stamp;
 
+    // Where the rollups trail the clicks: whether clicks may be waiting to be rolled up, and since when
+    // they have been. True at start, so clicks left behind by a crash are counted at once.
+    private bool _rollupDue = true;
+    private long _rolledUpAt;
+
     public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger)
     {
         _dbFactory = dbFactory;
@@ -96,7 +103,7 @@ public sealed class ClickWriter : BackgroundService
 
         // Deliberately not cancelled by the stopping token: shutdown completes the channel instead,
         // so every queued click is still written.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (await WaitForHitsAsync(reader))
         {
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
             {
@@ -124,9 +131,119 @@ public sealed class ClickWriter : BackgroundService
             }
 
             batch.Clear();
+            if (RollupDueIn() <= TimeSpan.Zero)
+            {
+                await RollUpAsync();
+            }
         }
 
+        // A graceful stop leaves every click counted in the rollups.
+        await RollUpAsync();
         await CloseStoreAsync();
+    }
+
+    /// <summary>
+    /// Waits for hits; meanwhile rolls up the clicks written when their time comes. False once the
+    /// queue is completed and empty.
+    /// </summary>
+    private async Task<bool> WaitForHitsAsync(ChannelReader<(HitRequest, TaskCompletionSource<HitResult>)> reader)
+    {
+        while (true)
+        {
+            var due = RollupDueIn();
+            if (due == Timeout.InfiniteTimeSpan)
+            {
+                return await reader.WaitToReadAsync(CancellationToken.None);
+            }
+
+            if (due > TimeSpan.Zero)
+            {
+                using var timeout = new CancellationTokenSource(due);
+                try
+                {
+                    return await reader.WaitToReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    // Idle until the rollup's time: do it now rather than with the next hit.
+                }
+            }
+
+            await RollUpAsync();
+        }
+    }
+
+    /// <summary>How long until the trailing rollups are due; infinite when nothing waits for them.</summary>
+    private TimeSpan RollupDueIn() =>
+        !_rollupDue ? Timeout.InfiniteTimeSpan : _options.RollupInterval - Stopwatch.GetElapsedTime(_rolledUpAt);
+
+    /// <summary>
+    /// Counts the clicks written since the last time into the rollups, where they trail the clicks
+    /// (<see cref="SqlDialect.DefersClickRollups"/>). A failure is logged and tried again later: readers
+    /// count the clicks not rolled up yet themselves, so totals stay exact meanwhile.
+    /// </summary>
+    private async Task RollUpAsync()
+    {
+        if (!_rollupDue)
+        {
+            return;
+        }
+
+        try
+        {
+            _store ??= await ClickStore.OpenAsync(_dbFactory);
+            if (_store.DefersRollups)
+            {
+                await using var tx = await BeginAsync(_store);
+                await _store.RollUpAsync(tx);
+                await CommitAsync(tx);
+            }
+
+            _rollupDue = false;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Could not add the latest clicks to the daily rollups; trying again in {Interval}.", _options.RollupInterval);
+            await CloseStoreAsync();
+        }
+
+        _rolledUpAt = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Starts a write on the store. Partner, project and link state as of this write: a change by
+    /// anyone since our last commit makes us forget every link we remembered.
+    /// </summary>
+    private async Task<DbTransaction> BeginAsync(ClickStore store)
+    {
+        var tx = await store.BeginAsync();
+        try
+        {
+            var stamp = await store.ChangeStampAsync(tx);
+            if (stamp is null || stamp != _stamp || _links.Count >= _options.LinkCacheSize)
+            {
+                _links.Clear();
+            }
+
+            _stamp = stamp;
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task CommitAsync(DbTransaction tx)
+    {
+        // Until the stamp after our own commit is known, trust nothing remembered.
+        var tracked = _stamp is not null;
+        _stamp = null;
+        await tx.CommitAsync();
+
+        // Taken after our own commit: only someone else's write can change it before the next batch.
+        _stamp = tracked ? await _store!.ChangeStampAsync(null) : null;
     }
 
     // Instances sharing a database can make one another's batch fail as a whole (a deadlock, a
@@ -151,15 +268,7 @@ public sealed class ClickWriter : BackgroundService
     private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
         _store ??= await ClickStore.OpenAsync(_dbFactory);
-        await using var tx = await _store.BeginAsync();
-
-        // Partner, project and link state as of this batch: a change by anyone since our last
-        // commit makes us forget every link we remembered.
-        var stamp = await _store.ChangeStampAsync(tx);
-        if (stamp is null || stamp != _stamp || _links.Count >= _options.LinkCacheSize)
-        {
-            _links.Clear();
-        }
+        await using var tx = await BeginAsync(_store);
 
         // The links not remembered, in one statement. Unknown codes are not remembered: a link
         // created with that code later must be found.
@@ -184,7 +293,6 @@ public sealed class ClickWriter : BackgroundService
 
         var results = new HitResult[hits.Count];
         var clicks = new List<Click>(hits.Count);
-        var rollups = new Dictionary<(DateOnly Day, int LinkId, int ProjectKey, EventStatus Status), (int PartnerId, long Count)>();
         for (var i = 0; i < hits.Count; i++)
         {
             var hit = hits[i].Request;
@@ -212,8 +320,6 @@ public sealed class ClickWriter : BackgroundService
                 DiscardReason = reason,
             };
             clicks.Add(click);
-            var key = (DateOnly.FromDateTime(hit.At), link.Id, link.ProjectId ?? 0, click.Status);
-            rollups[key] = (link.PartnerId, rollups.TryGetValue(key, out var r) ? r.Count + 1 : 1);
             results[i] = new HitResult(
                 reason is null ? HitOutcome.Recorded : HitOutcome.Discarded,
                 click.TrackingId,
@@ -222,26 +328,9 @@ public sealed class ClickWriter : BackgroundService
                 reason);
         }
 
-        await _store.InsertAsync(tx, clicks);
-
-        // Rollup rows in key order: instances upserting the same rows lock them in the same order, so never deadlock.
-        await _store.AddToRollupsAsync(tx, rollups.OrderBy(r => r.Key).Select(r => new ClickDaily
-        {
-            Day = r.Key.Day,
-            LinkId = r.Key.LinkId,
-            ProjectKey = r.Key.ProjectKey,
-            Status = r.Key.Status,
-            PartnerId = r.Value.PartnerId,
-            Count = r.Value.Count,
-        }));
-        await _store.AddToProjectRollupsAsync(tx, rollups
-            .GroupBy(r => (r.Key.Day, r.Key.ProjectKey, r.Key.Status))
-            .OrderBy(g => g.Key)
-            .Select(g => new ClickDailyProject { Day = g.Key.Day, ProjectKey = g.Key.ProjectKey, Status = g.Key.Status, Count = g.Sum(r => r.Value.Count) }));
-        await tx.CommitAsync();
-
-        // Taken after our own commit: only someone else's write can change it before the next batch.
-        _stamp = stamp is null ? null : await _store.ChangeStampAsync(null);
+        await _store.AddAsync(tx, clicks);
+        await CommitAsync(tx);
+        _rollupDue |= clicks.Count > 0 && _store.DefersRollups;
         return results;
     }
 

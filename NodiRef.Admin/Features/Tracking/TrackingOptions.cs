@@ -11,6 +11,12 @@ public sealed class TrackingOptions
     /// <summary>Most clicks written in one transaction.</summary>
     public int MaxBatchSize { get; set; } = 1_000;
 
+    /// <summary>
+    /// On SQLite, how often the clicks written since the last time are added to the daily rollups (totals
+    /// are exact meanwhile: readers count those clicks themselves). Longer means fewer, larger rollup writes.
+    /// </summary>
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Links the click writer remembers between batches (it forgets them all whenever anyone else writes).</summary>
     public int LinkCacheSize { get; set; } = 100_000;
 

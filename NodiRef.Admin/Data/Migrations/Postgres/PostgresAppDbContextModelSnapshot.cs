@@ -391,20 +391,7 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TrackingId"), new[] { "Id" });
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .HasDatabaseName("IX_clicks_CreatedAt");
-
-                    b.HasIndex("LinkId", "CreatedAt", "Id")
-                        .HasDatabaseName("IX_clicks_LinkId_CreatedAt");
-
-                    b.HasIndex("PartnerId", "CreatedAt", "Id")
-                        .HasDatabaseName("IX_clicks_PartnerId_CreatedAt");
-
-                    b.HasIndex("ProjectId", "CreatedAt", "Id")
-                        .HasDatabaseName("IX_clicks_ProjectId_CreatedAt");
-
-                    b.HasIndex("Status", "CreatedAt", "Id")
-                        .HasDatabaseName("IX_clicks_Status_CreatedAt");
+                    b.HasIndex("CreatedAt", "Id", "PartnerId", "Status", "ProjectId");
 
                     b.ToTable("clicks", (string)null);
                 });
@@ -457,6 +444,19 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.HasIndex("ProjectKey", "Day");
 
                     b.ToTable("click_daily_project", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.ClickRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RolledUpThrough")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("click_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>
@@ -1292,26 +1292,6 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("NodiRef.Admin.Domain.Click", b =>
-                {
-                    b.HasOne("NodiRef.Admin.Domain.ReferralLink", null)
-                        .WithMany()
-                        .HasForeignKey("LinkId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("NodiRef.Admin.Domain.Partner", null)
-                        .WithMany()
-                        .HasForeignKey("PartnerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("NodiRef.Admin.Domain.Project", null)
-                        .WithMany()
-                        .HasForeignKey("ProjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>

@@ -328,18 +328,10 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
-                    b.HasIndex("LinkId", "CreatedAt");
-
-                    b.HasIndex("PartnerId", "CreatedAt");
-
-                    b.HasIndex("ProjectId", "CreatedAt");
-
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("CreatedAt", "Id", "PartnerId", "Status", "ProjectId");
 
                     b.ToTable("clicks", (string)null);
                 });
@@ -392,6 +384,19 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.HasIndex("ProjectKey", "Day");
 
                     b.ToTable("click_daily_project", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.ClickRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RolledUpThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("click_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>
@@ -1110,26 +1115,6 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("NodiRef.Admin.Domain.Click", b =>
-                {
-                    b.HasOne("NodiRef.Admin.Domain.ReferralLink", null)
-                        .WithMany()
-                        .HasForeignKey("LinkId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("NodiRef.Admin.Domain.Partner", null)
-                        .WithMany()
-                        .HasForeignKey("PartnerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("NodiRef.Admin.Domain.Project", null)
-                        .WithMany()
-                        .HasForeignKey("ProjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.Conversion", b =>
