@@ -7,17 +7,21 @@ namespace NodiRef.Admin.Tests.Support;
 /// <summary>Clicks arranged by tests, written as the click writer writes them (rollups included, on every database).</summary>
 public static class TestClicks
 {
-    public static async Task<Click> WriteAsync(IDbContextFactory<AppDbContext> dbFactory, ReferralLink link, DateTime at, string? ipAddress = null, CancellationToken ct = default)
+    public static Task<Click> WriteAsync(IDbContextFactory<AppDbContext> dbFactory, ReferralLink link, DateTime at, string? ipAddress = null, CancellationToken ct = default) =>
+        WriteAsync(dbFactory, link.Id, link.PartnerId, link.ProjectId, at, EventStatus.Recorded, ipAddress, ct);
+
+    public static async Task<Click> WriteAsync(IDbContextFactory<AppDbContext> dbFactory, int linkId, int partnerId, int? projectId, DateTime at, EventStatus status, string? ipAddress = null, CancellationToken ct = default)
     {
         var click = new Click
         {
             TrackingId = Guid.CreateVersion7(at),
-            LinkId = link.Id,
-            PartnerId = link.PartnerId,
-            ProjectId = link.ProjectId,
+            LinkId = linkId,
+            PartnerId = partnerId,
+            ProjectId = projectId,
             IpAddress = ipAddress,
             CreatedAt = at,
-            Status = EventStatus.Recorded,
+            Status = status,
+            DiscardReason = status == EventStatus.Discarded ? DiscardReasons.PartnerInactive : null,
         };
         await using var store = await ClickStore.OpenAsync(dbFactory, ct);
         await using var tx = await store.BeginAsync(ct);
@@ -27,5 +31,20 @@ public static class TestClicks
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         click.Id = await db.Clicks.Where(c => c.TrackingId == click.TrackingId).Select(c => c.Id).SingleAsync(ct);
         return click;
+    }
+
+    /// <summary>What the click writer does every second where the rollups trail the clicks (nothing elsewhere).</summary>
+    public static async Task<long> RollUpAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct = default)
+    {
+        await using var store = await ClickStore.OpenAsync(dbFactory, ct);
+        if (!store.DefersRollups)
+        {
+            return 0;
+        }
+
+        await using var tx = await store.BeginAsync(ct);
+        var counted = await store.RollUpAsync(tx, ct);
+        await tx.CommitAsync(ct);
+        return counted;
     }
 }

@@ -168,6 +168,42 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task The_rollups_catch_up_with_the_clicks_within_a_second_of_quiet_and_count_each_once()
+    {
+        var (_, partner, link) = await app.GivenLinkAsync(targetUrl: null);
+        var client = app.Anonymous();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => client.HitAsync(link.Code)));
+
+        // Exact at once (the clicks not rolled up yet are counted by the readers) ...
+        Assert.Equal(new ClickTotals(40, 0), await TotalsAsync(partner.Id));
+
+        // ... and the rollups themselves hold them soon after, without anything else happening.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long rolledUp;
+        do
+        {
+            await using var poll = app.Db();
+            rolledUp = await poll.ClickDaily.Where(d => d.LinkId == link.Id).SumAsync(d => d.Count, Ct);
+            if (rolledUp < 40)
+            {
+                await Task.Delay(20, Ct);
+            }
+        }
+        while (rolledUp < 40 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(40, rolledUp);
+        await using var db = app.Db();
+        var newest = await db.Clicks.MaxAsync(c => c.Id, Ct);
+        var mark = await db.ClickRollupState.Select(s => s.RolledUpThrough).SingleAsync(Ct);
+        if (app.Provider == NodiRef.Admin.Data.DatabaseProvider.Sqlite)
+        {
+            Assert.True(mark >= (await db.Clicks.Where(c => c.LinkId == link.Id).MaxAsync(c => c.Id, Ct)), $"mark {mark}, newest click {newest}");
+        }
+
+        Assert.Equal(new ClickTotals(40, 0), await TotalsAsync(partner.Id));
+    }
+
+    [Fact]
     public async Task A_link_edited_or_a_project_archived_after_a_hit_applies_to_the_very_next_hit()
     {
         var (project, _, link) = await app.GivenLinkAsync(targetUrl: "https://old.example.com/");
