@@ -57,7 +57,7 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         var desc = query.Sort?.Descending ?? true;
         var total = days.Values.Sum();
 
-        var q = Filter(db.Clicks.AsNoTracking(), query);
+        var dayFilter = Filter(db.Clicks.AsNoTracking(), query with { From = null, To = null });
         var ids = new List<long>(query.Take);
         long skip = query.Skip;
         foreach (var (day, count) in desc ? days.OrderByDescending(d => d.Key) : days.OrderBy(d => d.Key))
@@ -73,9 +73,10 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
                 continue;
             }
 
+            // One range on the time index per day (the date filters are whole days, so the day is inside them).
             var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             var end = start.AddDays(1);
-            var ofDay = q.Where(c => c.CreatedAt >= start && c.CreatedAt < end);
+            var ofDay = dayFilter.Where(c => c.CreatedAt >= start && c.CreatedAt < end);
             ids.AddRange(await (desc ? ofDay.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id) : ofDay.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id))
                 .Skip((int)skip)
                 .Take(query.Take - ids.Count)
