@@ -132,10 +132,10 @@ public abstract class SqlDialect
         // connection wrote, which covers a connection shared with other work (an in-memory database).
         public override string? ChangeStampSql => "SELECT data_version, total_changes() FROM pragma_data_version()";
 
-        // The writer updates the same index pages batch after batch (those of the links being
-        // clicked), scattered over a file far larger than the 1 GB mapped into memory (SqlitePragmas):
-        // keeping them in its own page cache saves a read system call for each; the pool's
-        // connections keep 8 MB. It fills only as pages are used.
+        // The writer revisits the same pages batch after batch (the ends of the click log's indexes,
+        // today's rollup rows, the links it resolves) in a file far larger than the 1 GB mapped into
+        // memory (SqlitePragmas): keeping them in its own page cache saves a read system call for
+        // each; the pool's connections keep 8 MB. It fills only as pages are used.
         public override string? ClickWriterSessionSql => "PRAGMA cache_size=-262144";
 
         public override bool DefersClickRollups => true;
