@@ -14,7 +14,7 @@ public static class TestClicks
     {
         var click = new Click
         {
-            TrackingId = Guid.CreateVersion7(at),
+            TrackingId = Click.NewTrackingId(at),
             LinkId = linkId,
             PartnerId = partnerId,
             ProjectId = projectId,
@@ -29,7 +29,7 @@ public static class TestClicks
         await tx.CommitAsync(ct);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        click.Id = await db.Clicks.Where(c => c.TrackingId == click.TrackingId).Select(c => c.Id).SingleAsync(ct);
+        click.Id = await db.Clicks.Where(c => c.CreatedAt == click.CreatedAt && c.TrackingId == click.TrackingId).Select(c => c.Id).SingleAsync(ct);
         return click;
     }
 

@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Tracking;
 
@@ -33,6 +35,30 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
         Assert.Equal((partner.Id, (int?)project.Id, externalId, EventStatus.Recorded), (referral.PartnerId, referral.ProjectId, referral.ExternalId, referral.Status));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(1, await db.Referrals.CountAsync(r => r.TrackingId == trackingId, Ct));
+    }
+
+    [Fact]
+    public async Task A_tracking_id_finds_its_own_click_among_the_clicks_of_its_millisecond()
+    {
+        var (firstProject, firstPartner, firstLink) = await app.GivenLinkAsync();
+        var (secondProject, secondPartner, secondLink) = await app.GivenLinkAsync();
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var at = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(1234);
+        var first = await TestClicks.WriteAsync(dbFactory, firstLink.Id, firstPartner.Id, firstProject.Id, at, EventStatus.Recorded, ct: Ct);
+        var second = await TestClicks.WriteAsync(dbFactory, secondLink.Id, secondPartner.Id, secondProject.Id, at.AddTicks(5000), EventStatus.Recorded, ct: Ct);
+        var client = app.Anonymous();
+
+        var created = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = second.TrackingId }, Ct);
+        var noClickInThatMillisecond = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = Click.NewTrackingId(at) }, Ct);
+        var noClickAtAll = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = Click.NewTrackingId(at.AddMilliseconds(1)) }, Ct);
+
+        Assert.Equal(Click.CreatedWithin(first.TrackingId), Click.CreatedWithin(second.TrackingId));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await using var db = app.Db();
+        var referral = await db.Referrals.AsNoTracking().SingleAsync(r => r.TrackingId == second.TrackingId, Ct);
+        Assert.Equal((second.Id, secondLink.Id, secondPartner.Id), (referral.ClickId, referral.LinkId, referral.PartnerId));
+        Assert.Equal(HttpStatusCode.NotFound, noClickInThatMillisecond.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noClickAtAll.StatusCode);
     }
 
     [Fact]

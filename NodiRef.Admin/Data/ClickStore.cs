@@ -172,6 +172,13 @@ public sealed class ClickStore : IAsyncDisposable
 
         if (to <= from)
         {
+            if (to < from)
+            {
+                // The newest clicks are gone (the log is never trimmed at its end, but should it be): their row
+                // ids will be given again, so the mark follows the log back rather than skip the new clicks.
+                await MoveRollupMarkAsync(tx, to, ct);
+            }
+
             return 0;
         }
 
@@ -197,14 +204,18 @@ public sealed class ClickStore : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        var mark = Command(tx, "rollup-mark", """
+        await MoveRollupMarkAsync(tx, to, ct);
+        return to - from;
+    }
+
+    private async Task MoveRollupMarkAsync(DbTransaction tx, long mark, CancellationToken ct)
+    {
+        var cmd = Command(tx, "rollup-mark", """
             INSERT INTO click_rollup_state ("Id", "RolledUpThrough") VALUES (1, @p0)
             ON CONFLICT ("Id") DO UPDATE SET "RolledUpThrough" = excluded."RolledUpThrough"
             """, 1);
-        mark.Parameters[0].Value = to;
-        await mark.ExecuteNonQueryAsync(ct);
-
-        return to - from;
+        cmd.Parameters[0].Value = mark;
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task InsertAsync(DbTransaction tx, IReadOnlyList<Click> clicks, CancellationToken ct)

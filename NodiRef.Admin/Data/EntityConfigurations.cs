@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NodiRef.Admin.Domain;
 
@@ -71,8 +72,11 @@ internal sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         // Lists by partner, project or status find their days in the rollups and walk this one index
         // over those days only (ClickService); it carries the filter columns, so the walk never
         // touches the table. No foreign keys for the same reason (a parent's delete would scan the log):
-        // partner and link deletes check the rollups inside their transaction instead.
-        b.HasIndex(c => c.TrackingId).IsUnique();
+        // partner and link deletes check the rollups inside their transaction instead. No index of tracking
+        // ids either: an id carries its click's millisecond (Click.NewTrackingId), so this index finds it.
+        // On SQLite the ids are plain row ids, without AUTOINCREMENT's bookkeeping row rewritten on every
+        // insert: the log is never trimmed at its end, so a row id is never used twice.
+        b.Property(c => c.Id).Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
         b.HasIndex(c => new { c.CreatedAt, c.Id, c.PartnerId, c.Status, c.ProjectId });
     }
 }

@@ -30,6 +30,8 @@ public sealed class Click
     public const int IpMaxLength = 64;
 
     public long Id { get; set; }
+
+    /// <summary>Made by <see cref="NewTrackingId"/> from <see cref="CreatedAt"/>; the way to find the click from its id.</summary>
     public Guid TrackingId { get; set; }
     public int LinkId { get; set; }
     public int PartnerId { get; set; }
@@ -40,6 +42,38 @@ public sealed class Click
     public DateTime CreatedAt { get; set; }
     public EventStatus Status { get; set; }
     public string? DiscardReason { get; set; }
+
+    /// <summary>
+    /// The tracking id of a click made at <paramref name="at"/> (UTC): a version 7 UUID, which carries that
+    /// moment to the millisecond before 74 random bits. The click log keeps no index of tracking ids (one
+    /// more page written per batch, on a random-looking key): <see cref="CreatedWithin"/> gives back the
+    /// millisecond, and the log's time index finds the click among the few made in it.
+    /// </summary>
+    public static Guid NewTrackingId(DateTime at) =>
+        Guid.CreateVersion7(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)));
+
+    /// <summary>
+    /// The millisecond (UTC, end excluded) in which a click with this tracking id was made; null when the id
+    /// is not one <see cref="NewTrackingId"/> makes, so no click has it.
+    /// </summary>
+    public static (DateTime From, DateTime To)? CreatedWithin(Guid trackingId)
+    {
+        if (trackingId.Version != 7)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        trackingId.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            ms = (ms << 8) | bytes[i];
+        }
+
+        var from = DateTime.UnixEpoch.AddMilliseconds(ms);
+        return from > DateTime.MaxValue.AddMilliseconds(-1) ? null : (from, from.AddMilliseconds(1));
+    }
 }
 
 /// <summary>A count of clicks of one day, project and status, whatever else the rollup is keyed by.</summary>

@@ -211,7 +211,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
                 var at = link.CreatedAt + TimeSpan.FromTicks((long)((now - link.CreatedAt).Ticks * random.NextDouble()));
                 var bot = random.Next(100) < 2;
                 var reason = link.Inactive ? DiscardReasons.PartnerInactive : bot ? DiscardReasons.Bot : null;
-                var trackingId = Guid.CreateVersion7(at);
+                var trackingId = Click.NewTrackingId(at);
                 await writer.WriteAsync(
                     [
                         dialect.Guid(trackingId),

@@ -308,7 +308,7 @@ public sealed class ClickWriter : BackgroundService
                 : null;
             var click = new Click
             {
-                TrackingId = Guid.CreateVersion7(hit.At),
+                TrackingId = Click.NewTrackingId(hit.At),
                 LinkId = link.Id,
                 PartnerId = link.PartnerId,
                 ProjectId = link.ProjectId,

@@ -59,9 +59,16 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
             return v.ToResult<Referral>();
         }
 
+        // Found by the millisecond the id carries, on the click log's time index (see Click.NewTrackingId).
+        var trackingId = input.TrackingId!.Value;
+        if (Click.CreatedWithin(trackingId) is not var (from, to))
+        {
+            return UnknownTrackingId(trackingId);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var click = await db.Clicks.AsNoTracking()
-            .Where(c => c.TrackingId == input.TrackingId)
+            .Where(c => c.CreatedAt >= from && c.CreatedAt < to && c.TrackingId == trackingId)
             .Select(c => new
             {
                 c.Id,
@@ -74,7 +81,7 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
             .FirstOrDefaultAsync(ct);
         if (click is null)
         {
-            return Result<Referral>.NotFound($"Unknown tracking_id \"{input.TrackingId}\": no click has it.");
+            return UnknownTrackingId(trackingId);
         }
 
         if (await db.Referrals.AsNoTracking().AnyAsync(r => r.TrackingId == input.TrackingId, ct))
@@ -120,6 +127,9 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
 
         return Result<Referral>.Ok(referral);
     }
+
+    private static Result<Referral> UnknownTrackingId(Guid trackingId) =>
+        Result<Referral>.NotFound($"Unknown tracking_id \"{trackingId}\": no click has it.");
 
     /// <summary>Records that a partner is browsing in this session (their own IP and user agent).</summary>
     public async Task<Result<PartnerSession>> IdentifyAsync(IdentifyInput input, CancellationToken ct = default)

@@ -2,6 +2,7 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NodiRef.Admin.Data;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
@@ -340,7 +341,8 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                        .HasColumnType("bigint")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
@@ -385,11 +387,6 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TrackingId")
-                        .IsUnique();
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TrackingId"), new[] { "Id" });
 
                     b.HasIndex("CreatedAt", "Id", "PartnerId", "Status", "ProjectId");
 
