@@ -60,6 +60,7 @@ public sealed class ClickWriter : BackgroundService
     // they have been. True at start, so clicks left behind by a crash are counted at once.
     private bool _rollupDue = true;
     private long _rolledUpAt;
+    private WalCheckpointer? _checkpointer;
 
     public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger)
     {
@@ -100,6 +101,14 @@ public sealed class ClickWriter : BackgroundService
     {
         var batch = new List<(HitRequest Request, TaskCompletionSource<HitResult> Done)>(_options.MaxBatchSize);
         var reader = _queue.Reader;
+        try
+        {
+            _checkpointer = WalCheckpointer.Start(_dbFactory, _options.CheckpointInterval, _logger);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "No checkpoints beside the click writer; SQLite checkpoints in its commits instead.");
+        }
 
         // Deliberately not cancelled by the stopping token: shutdown completes the channel instead,
         // so every queued click is still written.
@@ -139,6 +148,7 @@ public sealed class ClickWriter : BackgroundService
 
         // A graceful stop leaves every click counted in the rollups.
         await RollUpAsync();
+        _checkpointer?.Dispose();
         await CloseStoreAsync();
     }
 
@@ -241,6 +251,7 @@ public sealed class ClickWriter : BackgroundService
         var tracked = _stamp is not null;
         _stamp = null;
         await tx.CommitAsync();
+        _checkpointer?.Written();
 
         // Taken after our own commit: only someone else's write can change it before the next batch.
         _stamp = tracked ? await _store!.ChangeStampAsync(null) : null;

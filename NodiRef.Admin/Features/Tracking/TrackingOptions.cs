@@ -17,6 +17,13 @@ public sealed class TrackingOptions
     /// </summary>
     public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// On SQLite, how often at most the write-ahead log is copied back into the database while clicks are
+    /// written, on a thread of its own (<see cref="Data.WalCheckpointer"/>); zero leaves it to SQLite, inside
+    /// the click writer's commits.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Links the click writer remembers between batches (it forgets them all whenever anyone else writes).</summary>
     public int LinkCacheSize { get; set; } = 100_000;
 
