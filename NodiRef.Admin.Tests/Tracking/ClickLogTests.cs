@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Tracking;
@@ -80,6 +81,82 @@ public sealed class ClickLogTests : ServiceTest
         await using var after = App.Database.CreateContext();
         Assert.Equal(a.Clicks.Count + 1, await after.ClickDaily.SumAsync(d => d.Count, Ct));
         Assert.Equal(a.Clicks.Count + 1, await after.ClickDailyProject.SumAsync(d => d.Count, Ct));
+    }
+
+    [Fact]
+    public async Task Rollups_counted_as_the_writer_writes_equal_a_grouping_of_the_log_until_someone_else_writes_a_click()
+    {
+        var a = await ArrangeAsync(rollUpHalf: false);
+        await TestClicks.RollUpAsync(App.Database.Factory, Ct);
+        var keys = a.Clicks.Select(c => (c.LinkId, c.PartnerId, c.ProjectId)).Distinct().ToList();
+        var midnight = App.Clock.GetUtcNow().UtcDateTime.Date;
+        await using var store = await ClickStore.OpenAsync(App.Database.Factory, Ct);
+
+        async Task RollUpAsync()
+        {
+            await using var tx = await store.BeginAsync(Ct);
+            await store.RollUpAsync(tx, Ct);
+            await store.CommitAsync(tx, Ct);
+        }
+
+        async Task WriteBatchesAsync(int batches, int seed)
+        {
+            var random = new Random(seed);
+            for (var b = 0; b < batches; b++)
+            {
+                var clicks = Enumerable.Range(0, 12).Select(i =>
+                {
+                    var (link, partner, project) = keys[random.Next(keys.Count)];
+                    var at = midnight.AddDays(-random.Next(3)).AddMinutes(random.Next(24 * 60)).AddTicks(random.Next(10_000));
+                    return new Click
+                    {
+                        TrackingId = Click.NewTrackingId(at), LinkId = link, PartnerId = partner, ProjectId = project, CreatedAt = at,
+                        Status = random.Next(4) == 0 ? EventStatus.Discarded : EventStatus.Recorded,
+                    };
+                }).ToList();
+                await using var tx = await store.BeginAsync(Ct);
+                await store.AddAsync(tx, clicks, Ct);
+                await store.CommitAsync(tx, Ct);
+            }
+        }
+
+        async Task AssertRollupsMatchTheLogAsync()
+        {
+            await using var db = App.Database.CreateContext();
+            var log = await db.Clicks.AsNoTracking().ToListAsync(Ct);
+            var daily = await db.ClickDaily.AsNoTracking().ToListAsync(Ct);
+            var projects = await db.ClickDailyProject.AsNoTracking().ToListAsync(Ct);
+            Assert.Equal(
+                log.GroupBy(c => (Day: DateOnly.FromDateTime(c.CreatedAt), c.LinkId, Project: c.ProjectId ?? 0, c.Status)).Select(g => (g.Key, g.Min(c => c.PartnerId), (long)g.Count())).Order(),
+                daily.Select(d => ((d.Day, d.LinkId, d.ProjectKey, d.Status), d.PartnerId, d.Count)).Order());
+            Assert.Equal(
+                log.GroupBy(c => (Day: DateOnly.FromDateTime(c.CreatedAt), Project: c.ProjectId ?? 0, c.Status)).Select(g => (g.Key, (long)g.Count())).Order(),
+                projects.Select(d => ((d.Day, d.ProjectKey, d.Status), d.Count)).Order());
+        }
+
+        // The store's first rollup learns the mark; from then on it counts what it writes.
+        await RollUpAsync();
+        await WriteBatchesAsync(5, seed: 1);
+        await RollUpAsync();
+        await AssertRollupsMatchTheLogAsync();
+        var fromPending = store.RollupsFromPending;
+
+        // A click from anyone else between the store's batches: its counts no longer cover the log.
+        await WriteBatchesAsync(2, seed: 2);
+        await TestClicks.WriteAsync(App.Database.Factory, keys[0].LinkId, keys[0].PartnerId, keys[0].ProjectId, midnight, EventStatus.Recorded, ct: Ct);
+        await WriteBatchesAsync(2, seed: 3);
+        await RollUpAsync();
+        await AssertRollupsMatchTheLogAsync();
+
+        // ... and once rolled up from the log, the store counts again.
+        await WriteBatchesAsync(3, seed: 4);
+        await RollUpAsync();
+        await AssertRollupsMatchTheLogAsync();
+
+        if (store.DefersRollups)
+        {
+            Assert.Equal((1, 2), (fromPending, store.RollupsFromPending));
+        }
     }
 
     [Fact]

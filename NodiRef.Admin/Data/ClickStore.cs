@@ -32,6 +32,8 @@ public sealed class ClickStore : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly SqlDialect _dialect;
     private readonly Dictionary<string, DbCommand> _commands = [];
+    private readonly List<Action> _onCommit = [];
+    private readonly PendingRollups? _pending;
     private SqliteClickInsert? _sqliteInsert;
 
     private ClickStore(AppDbContext db)
@@ -39,6 +41,7 @@ public sealed class ClickStore : IAsyncDisposable
         _db = db;
         _connection = db.Database.GetDbConnection();
         _dialect = SqlDialect.For(db.Database);
+        _pending = _dialect.DefersClickRollups && _connection is SqliteConnection ? new PendingRollups() : null;
     }
 
     /// <summary>Opens the connection the store keeps until it is disposed.</summary>
@@ -63,8 +66,27 @@ public sealed class ClickStore : IAsyncDisposable
     }
 
     /// <summary>Starts a write transaction (on SQLite it takes the write lock at once: BEGIN IMMEDIATE).</summary>
-    public async Task<DbTransaction> BeginAsync(CancellationToken ct = default) =>
-        await _connection.BeginTransactionAsync(ct);
+    public async Task<DbTransaction> BeginAsync(CancellationToken ct = default)
+    {
+        _onCommit.Clear();
+        return await _connection.BeginTransactionAsync(ct);
+    }
+
+    /// <summary>
+    /// Commits a transaction of <see cref="BeginAsync"/>; only then does the store count what it wrote towards
+    /// the next rollup (<see cref="PendingRollups"/>). A transaction committed otherwise leaves the next rollup
+    /// to group the log itself.
+    /// </summary>
+    public async Task CommitAsync(DbTransaction tx, CancellationToken ct = default)
+    {
+        await tx.CommitAsync(ct);
+        foreach (var committed in _onCommit)
+        {
+            committed();
+        }
+
+        _onCommit.Clear();
+    }
 
     /// <summary>
     /// Changes at least whenever the database was written by anyone but this store since the last
@@ -115,6 +137,9 @@ public sealed class ClickStore : IAsyncDisposable
 
         return links;
     }
+
+    /// <summary>How many rollups added the increments this store counted as it wrote, rather than grouping the log.</summary>
+    internal int RollupsFromPending { get; private set; }
 
     /// <summary>Whether the rollups trail the clicks here (<see cref="SqlDialect.DefersClickRollups"/>).</summary>
     public bool DefersRollups => _dialect.DefersClickRollups;
@@ -170,6 +195,7 @@ public sealed class ClickStore : IAsyncDisposable
             (from, to) = (reader.GetInt64(0), reader.GetInt64(1));
         }
 
+        _onCommit.Add(() => _pending?.StartAt(to));
         if (to <= from)
         {
             if (to < from)
@@ -180,6 +206,15 @@ public sealed class ClickStore : IAsyncDisposable
             }
 
             return 0;
+        }
+
+        if (_pending?.Covers(from, to) == true)
+        {
+            // Counted as they were written: no need to group the newest clicks again.
+            RollupsFromPending++;
+            await AddPendingAsync(tx, _pending, ct);
+            await MoveRollupMarkAsync(tx, to, ct);
+            return to - from;
         }
 
         var day = _dialect.UtcDay("\"CreatedAt\"");
@@ -208,6 +243,26 @@ public sealed class ClickStore : IAsyncDisposable
         return to - from;
     }
 
+    /// <summary>SQLite: the increments in two statements, each with its rows as one JSON parameter, in key order.</summary>
+    private async Task AddPendingAsync(DbTransaction tx, PendingRollups pending, CancellationToken ct)
+    {
+        var daily = Command(tx, "pending-daily", """
+            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(@p0) WHERE true
+            ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
+            """, 1);
+        daily.Parameters[0].Value = pending.DailyJson();
+        await daily.ExecuteNonQueryAsync(ct);
+
+        var project = Command(tx, "pending-project", """
+            INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@p0) WHERE true
+            ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
+            """, 1);
+        project.Parameters[0].Value = pending.ProjectJson();
+        await project.ExecuteNonQueryAsync(ct);
+    }
+
     private async Task MoveRollupMarkAsync(DbTransaction tx, long mark, CancellationToken ct)
     {
         var cmd = Command(tx, "rollup-mark", """
@@ -223,7 +278,12 @@ public sealed class ClickStore : IAsyncDisposable
         if (_connection is SqliteConnection sqlite)
         {
             // The busiest statement of the app, bound straight through SQLite's API (see SqliteClickInsert).
-            (_sqliteInsert ??= new SqliteClickInsert(sqlite)).Insert(clicks);
+            var firstId = (_sqliteInsert ??= new SqliteClickInsert(sqlite)).Insert(clicks);
+            if (_pending is { } pending && clicks.Count > 0)
+            {
+                _onCommit.Add(firstId is { } first ? () => pending.Add(clicks, first) : pending.Forget);
+            }
+
             return;
         }
 
@@ -345,11 +405,15 @@ internal sealed class SqliteClickInsert : IDisposable
         Check(SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, Sql, out _statement));
     }
 
-    public void Insert(IReadOnlyList<Click> clicks)
+    /// <summary>Inserts the clicks; answers the row id of the first when their row ids follow on from one another (else null).</summary>
+    public long? Insert(IReadOnlyList<Click> clicks)
     {
         Span<byte> buffer = stackalloc byte[64];
-        foreach (var c in clicks)
+        long? first = null;
+        var consecutive = true;
+        for (var i = 0; i < clicks.Count; i++)
         {
+            var c = clicks[i];
             var s = _statement;
             c.TrackingId.TryFormat(buffer, out var n, "D");
             Ascii.ToUpperInPlace(buffer[..n], out _);
@@ -370,7 +434,13 @@ internal sealed class SqliteClickInsert : IDisposable
             {
                 Check(rc);
             }
+
+            var id = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle);
+            first ??= id;
+            consecutive &= id == first + i;
         }
+
+        return consecutive ? first : null;
     }
 
     public void Dispose() => _statement.Dispose();

@@ -250,7 +250,7 @@ public sealed class ClickWriter : BackgroundService
         // Until the stamp after our own commit is known, trust nothing remembered.
         var tracked = _stamp is not null;
         _stamp = null;
-        await tx.CommitAsync();
+        await _store!.CommitAsync(tx);
         _checkpointer?.Written();
 
         // Taken after our own commit: only someone else's write can change it before the next batch.
