@@ -272,6 +272,31 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
         Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Hits_short_links_and_referrals_share_one_budget_per_client_address()
+    {
+        var (_, _, link) = await app.GivenLinkAsync(targetUrl: "https://shop.example.com/offer");
+        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "4"));
+        var client = limited.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var statuses = new List<HttpStatusCode>
+        {
+            (await client.GetAsync($"/v1/{link.Code}/hit", Ct)).StatusCode,
+            (await client.GetAsync($"/r/{link.Code}", Ct)).StatusCode,
+            (await client.PostAsJsonAsync("/v1/referral", new { tracking_id = Guid.NewGuid() }, Ct)).StatusCode,
+            (await client.GetAsync($"/v1/{link.Code}/hit", Ct)).StatusCode,
+            (await client.GetAsync($"/r/{link.Code}", Ct)).StatusCode,
+            (await client.PostAsJsonAsync("/v1/referral", new { tracking_id = Guid.NewGuid() }, Ct)).StatusCode,
+            (await client.GetAsync($"/v1/{link.Code}/hit", Ct)).StatusCode,
+        };
+
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.Found, HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests],
+            statuses);
+        await using var db = app.Db();
+        Assert.Equal(3, await db.Clicks.CountAsync(c => c.LinkId == link.Id, Ct));
+    }
+
     private async Task<Guid> HitWithHeadersAsync(HttpClient client, string code)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/{code}/hit");

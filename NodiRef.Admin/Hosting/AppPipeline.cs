@@ -17,7 +17,6 @@ public static class AppPipeline
         app.UsePrivateApi();
 
         app.UseCors();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

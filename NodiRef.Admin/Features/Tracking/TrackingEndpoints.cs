@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,6 @@ public sealed record IdentifyRequest(int? PartnerId, string? ExternalId, string?
 public static class TrackingEndpoints
 {
     public const string CorsPolicy = "tracking";
-    public const string RateLimitPolicy = "tracking";
 
     public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,40 +33,27 @@ public static class TrackingEndpoints
         services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(RateLimitPolicy, http =>
-            {
-                var tracking = http.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value;
-                return tracking.RequestsPerMinutePerIp <= 0
-                    ? RateLimitPartition.GetNoLimiter("off")
-                    : RateLimitPartition.GetFixedWindowLimiter(ClientInfo.RateLimitKey(http, tracking), _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = tracking.RequestsPerMinutePerIp,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    });
-            });
-            options.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ApiResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"Too many requests from this address. Retry in {retryAfter} s.")
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
+        services.AddSingleton<TrackingRateLimiter>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1").WithTags("Tracking").AllowAnonymous()
-            .RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy);
-        v1.MapGet("/{code}/hit", HitAsync).WithName("Hit")
+            .RequireCors(CorsPolicy).AddEndpointFilter(TrackingRateLimiter.Filter);
+
+        // The busiest routes run straight from routing (ShortCircuit): a hit waits for its batch's commit, and
+        // every middleware it passed through would wake up again on the way back out (authentication,
+        // authorization, antiforgery, status pages... none of which a hit uses). What it does need, CORS and
+        // the rate limit, it applies itself (HitEndpoint); an error still answers problem details.
+        var hits = new HitEndpoint(endpoints.ServiceProvider);
+        endpoints.MapGet("/v1/{code}/hit", (string code, string? redirect, HttpContext http) => hits.HitAsync(code, redirect, http))
+            .WithName("Hit").WithTags("Tracking")
             .WithSummary("Record a click on a referral link; with redirect=1, answer 302 to the link's target (or the project's landing page) with ref and tracking_id appended")
             .Produces<HitResponse>().Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get], acceptCorsPreflight: true))
+            .ShortCircuit();
 
         v1.MapPost("/referral", ReferralAsync).WithName("Referral")
             .WithSummary("Record a sign-up that came through a click: tracking_id (required), external_id (the user's id in your system, recommended)")
@@ -79,56 +64,8 @@ public static class TrackingEndpoints
             .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapConvert();
 
-        endpoints.MapGet("/r/{code}", ShortLinkAsync).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
+        endpoints.MapGet("/r/{code}", (string code, HttpContext http) => hits.ShortLinkAsync(code, http)).ExcludeFromDescription().ShortCircuit();
         return endpoints;
-    }
-
-    private static async Task<IResult> HitAsync(string code, [FromQuery] string? redirect, HttpContext http, ClickWriter writer, IOptions<TrackingOptions> options, TimeProvider clock)
-    {
-        var result = await RecordAsync(code, http, writer, options.Value, clock);
-        if (result.Outcome == HitOutcome.UnknownCode)
-        {
-            return ApiResponses.Problem(StatusCodes.Status404NotFound, "Unknown referral code", $"No referral link has the code \"{code}\".");
-        }
-
-        if (result.Outcome == HitOutcome.Overloaded)
-        {
-            return Overloaded(http);
-        }
-
-        if (redirect is "1" or "true")
-        {
-            return result.Destination is { } destination
-                ? TypedResults.Redirect(destination)
-                : ApiResponses.Problem(StatusCodes.Status404NotFound, "No destination", $"Link \"{result.Code}\" has no target URL and no project landing page to send visitors to.");
-        }
-
-        // The answer of the busiest route, written as is: {"tracking_id": "..."} in the API's snake_case.
-        return TypedResults.Text($$"""{"tracking_id":"{{result.TrackingId}}"}""", "application/json; charset=utf-8");
-    }
-
-    private static async Task<IResult> ShortLinkAsync(string code, HttpContext http, ClickWriter writer, IOptions<TrackingOptions> options, TimeProvider clock)
-    {
-        var result = await RecordAsync(code, http, writer, options.Value, clock);
-        var destination = result.Destination;
-        return result.Outcome switch
-        {
-            HitOutcome.Overloaded => Overloaded(http),
-            HitOutcome.UnknownCode => PlainPage(StatusCodes.Status404NotFound, "Link not found", "This referral link does not exist. Check the address, or ask the person who shared it."),
-            _ when destination is null => PlainPage(StatusCodes.Status404NotFound, "Link has no destination", "This referral link is not set up to send visitors anywhere yet."),
-            _ => TypedResults.Redirect(destination),
-        };
-    }
-
-    private static async Task<HitResult> RecordAsync(string code, HttpContext http, ClickWriter writer, TrackingOptions options, TimeProvider clock)
-    {
-        if (ReferralCode.Validate(code) is not null)
-        {
-            return new HitResult(HitOutcome.UnknownCode);
-        }
-
-        var client = ClientInfo.From(http, options, await CallerHasTokenAsync(http));
-        return await writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, clock.GetUtcNow().UtcDateTime));
     }
 
     private static async Task<IResult> ReferralAsync(ReferralRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
@@ -159,13 +96,13 @@ public static class TrackingEndpoints
             && await http.RequestServices.GetRequiredService<ApiTokenService>().AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is not null;
     }
 
-    private static IResult Overloaded(HttpContext http)
+    internal static IResult Overloaded(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "1";
         return ApiResponses.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many clicks are waiting to be recorded. Retry in a second.");
     }
 
-    private static IResult PlainPage(int status, string title, string message) =>
+    internal static IResult PlainPage(int status, string title, string message) =>
         TypedResults.Content(
             $$"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using NodiRef.Admin.Api;
+using NodiRef.Admin.Domain;
+
+namespace NodiRef.Admin.Features.Tracking;
+
+/// <summary>
+/// <c>GET /v1/{code}/hit</c> and <c>GET /r/{code}</c>, which run straight from routing (see
+/// <see cref="TrackingEndpoints.MapTracking"/>): they apply the tracking API's CORS policy and rate limit
+/// themselves, as the middleware does for the other tracking routes, and answer problem details on an error.
+/// The services are resolved once, when the routes are mapped.
+/// </summary>
+internal sealed class HitEndpoint(IServiceProvider services)
+{
+    private readonly ClickWriter _writer = services.GetRequiredService<ClickWriter>();
+    private readonly TrackingOptions _options = services.GetRequiredService<IOptions<TrackingOptions>>().Value;
+    private readonly TimeProvider _clock = services.GetRequiredService<TimeProvider>();
+    private readonly TrackingRateLimiter _limiter = services.GetRequiredService<TrackingRateLimiter>();
+    private readonly ICorsService _cors = services.GetRequiredService<ICorsService>();
+    private readonly ICorsPolicyProvider _corsPolicies = services.GetRequiredService<ICorsPolicyProvider>();
+    private readonly ILogger _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<HitEndpoint>();
+
+    public async Task<IResult> HitAsync(string code, string? redirect, HttpContext http)
+    {
+        // What the CORS middleware does for a route with a CORS policy: a preflight is answered here.
+        if (http.Request.Headers.ContainsKey(HeaderNames.Origin) && await ApplyCorsAsync(http))
+        {
+            return Results.NoContent();
+        }
+
+        if (_limiter.Check(http) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (await RecordAsync(code, http) is not { } result)
+        {
+            return Failed();
+        }
+
+        if (result.Outcome == HitOutcome.UnknownCode)
+        {
+            return ApiResponses.Problem(StatusCodes.Status404NotFound, "Unknown referral code", $"No referral link has the code \"{code}\".");
+        }
+
+        if (result.Outcome == HitOutcome.Overloaded)
+        {
+            return TrackingEndpoints.Overloaded(http);
+        }
+
+        if (redirect is "1" or "true")
+        {
+            return result.Destination is { } destination
+                ? TypedResults.Redirect(destination)
+                : ApiResponses.Problem(StatusCodes.Status404NotFound, "No destination", $"Link \"{result.Code}\" has no target URL and no project landing page to send visitors to.");
+        }
+
+        // The answer of the busiest route, written as is: {"tracking_id": "..."} in the API's snake_case.
+        return TypedResults.Text($$"""{"tracking_id":"{{result.TrackingId}}"}""", "application/json; charset=utf-8");
+    }
+
+    public async Task<IResult> ShortLinkAsync(string code, HttpContext http)
+    {
+        if (_limiter.Check(http) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (await RecordAsync(code, http) is not { } result)
+        {
+            return TrackingEndpoints.PlainPage(StatusCodes.Status500InternalServerError, "Something went wrong", "This link could not be followed just now. Please try again in a moment.");
+        }
+
+        var destination = result.Destination;
+        return result.Outcome switch
+        {
+            HitOutcome.Overloaded => TrackingEndpoints.Overloaded(http),
+            HitOutcome.UnknownCode => TrackingEndpoints.PlainPage(StatusCodes.Status404NotFound, "Link not found", "This referral link does not exist. Check the address, or ask the person who shared it."),
+            _ when destination is null => TrackingEndpoints.PlainPage(StatusCodes.Status404NotFound, "Link has no destination", "This referral link is not set up to send visitors anywhere yet."),
+            _ => TypedResults.Redirect(destination),
+        };
+    }
+
+    /// <summary>The hit once committed; null when it could not be written (already logged by the writer).</summary>
+    private async Task<HitResult?> RecordAsync(string code, HttpContext http)
+    {
+        if (ReferralCode.Validate(code) is not null)
+        {
+            return new HitResult(HitOutcome.UnknownCode);
+        }
+
+        try
+        {
+            var client = ClientInfo.From(http, _options, await TrackingEndpoints.CallerHasTokenAsync(http));
+            return await _writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, _clock.GetUtcNow().UtcDateTime));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Could not record a hit on {Code}.", code);
+            return null;
+        }
+    }
+
+    /// <summary>Applies the tracking CORS policy to the response; true when the request was a preflight, now answered.</summary>
+    private async Task<bool> ApplyCorsAsync(HttpContext http)
+    {
+        var preflight = HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod);
+        if (await _corsPolicies.GetPolicyAsync(http, TrackingEndpoints.CorsPolicy) is { } policy)
+        {
+            _cors.ApplyResult(_cors.EvaluatePolicy(http, policy), http.Response);
+        }
+
+        return preflight;
+    }
+
+    private static IResult Failed() =>
+        ApiResponses.Problem(StatusCodes.Status500InternalServerError, "Could not record the click", "The click could not be stored just now; retry in a moment.");
+}

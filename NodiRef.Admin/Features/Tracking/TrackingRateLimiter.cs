@@ -1,0 +1,57 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using NodiRef.Admin.Api;
+
+namespace NodiRef.Admin.Features.Tracking;
+
+/// <summary>
+/// The per-client-IP limit of the public tracking routes (<see cref="TrackingOptions.RequestsPerMinutePerIp"/>),
+/// one budget per address across all of them, checked by an endpoint filter. It lives in the endpoints rather
+/// than in ASP.NET Core's rate-limiting middleware because the busiest route, <c>GET /v1/{code}/hit</c>, runs
+/// straight from routing (<see cref="TrackingEndpoints"/>) without the middleware pipeline.
+/// </summary>
+public sealed class TrackingRateLimiter : IDisposable
+{
+    private readonly TrackingOptions _options;
+    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+
+    public TrackingRateLimiter(IOptions<TrackingOptions> options)
+    {
+        _options = options.Value;
+        if (_options.RequestsPerMinutePerIp > 0)
+        {
+            _limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                RateLimitPartition.GetFixedWindowLimiter(ClientInfo.RateLimitKey(http, _options), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = _options.RequestsPerMinutePerIp,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+        }
+    }
+
+    /// <summary>Takes one request from the caller's budget; answers the 429 to send when it is spent, else null.</summary>
+    public IResult? Check(HttpContext http)
+    {
+        if (_limiter is null)
+        {
+            return null;
+        }
+
+        using var lease = _limiter.AttemptAcquire(http);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"Too many requests from this address. Retry in {retryAfter} s.");
+    }
+
+    /// <summary>The filter that applies the limit to every endpoint it is added to.</summary>
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.RequestServices.GetRequiredService<TrackingRateLimiter>().Check(context.HttpContext) ?? await next(context);
+
+    public void Dispose() => _limiter?.Dispose();
+}
