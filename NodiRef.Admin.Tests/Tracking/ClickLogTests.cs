@@ -94,6 +94,11 @@ public sealed class ClickLogTests : ServiceTest
 
         async Task RollUpAsync()
         {
+            if (!store.DefersRollups)
+            {
+                return; // PostgreSQL: the rollups grow in each batch's own transaction.
+            }
+
             await using var tx = await store.BeginAsync(Ct);
             await store.RollUpAsync(tx, Ct);
             await store.CommitAsync(tx, Ct);
