@@ -22,6 +22,8 @@ public sealed class TrackingIdTests
         var (from, to) = Click.CreatedWithin(id)!.Value;
 
         Assert.Equal(7, id.Version);
+        Assert.Equal(Guid.CreateVersion7(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))).ToString()[..13], id.ToString()[..13]);
+        Assert.Contains(id.ToString()[19], "89ab");
         Assert.InRange(at, from, to.AddTicks(-1));
         Assert.Equal(TimeSpan.FromMilliseconds(1), to - from);
         Assert.Equal(0, from.Ticks % TimeSpan.TicksPerMillisecond);

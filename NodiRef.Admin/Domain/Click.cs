@@ -49,8 +49,25 @@ public sealed class Click
     /// more page written per batch, on a random-looking key): <see cref="CreatedWithin"/> gives back the
     /// millisecond, and the log's time index finds the click among the few made in it.
     /// </summary>
-    public static Guid NewTrackingId(DateTime at) =>
-        Guid.CreateVersion7(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)));
+    /// <remarks>
+    /// The same layout as <see cref="Guid.CreateVersion7(DateTimeOffset)"/>, with the random bits from the
+    /// cryptographic generator in process rather than one read of the kernel's random device per id (one
+    /// system call per click on Linux, on the busiest route).
+    /// </remarks>
+    public static Guid NewTrackingId(DateTime at)
+    {
+        var ms = (ulong)(DateTime.SpecifyKind(at, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
+        Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes[6..]);
+        for (var i = 5; i >= 0; i--, ms >>= 8)
+        {
+            bytes[i] = (byte)ms;
+        }
+
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F)); // version 7
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F)); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
 
     /// <summary>
     /// The millisecond (UTC, end excluded) in which a click with this tracking id was made; null when the id
