@@ -1,4 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Tests.Api;
 
@@ -48,5 +51,24 @@ public sealed class WalCheckpointerTests
         while (inFile < 30 && DateTime.UtcNow < deadline);
 
         Assert.Equal(30, inFile);
+    }
+
+    [Fact]
+    public async Task Stopping_ends_the_checkpointer_at_once_whenever_it_comes()
+    {
+        await using var app = new ApiFactory(DatabaseProvider.Sqlite);
+        await app.InitializeAsync();
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+        // Stopped before, during and after its wait for the log to grow (20 ms here).
+        foreach (var after in new[] { 0, 5, 10, 15, 20, 25, 30, 40 })
+        {
+            var checkpointer = WalCheckpointer.Start(dbFactory, TimeSpan.FromMilliseconds(20), NullLogger.Instance)!;
+            checkpointer.Written();
+            await Task.Delay(after, Ct);
+
+            var stopped = Task.Run(checkpointer.Dispose, Ct);
+            Assert.Same(stopped, await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(5), Ct)));
+        }
     }
 }

@@ -51,9 +51,6 @@ public abstract class SqlDialect
     /// <summary>Settings of the click writer's connection, which stays open while the app runs; null for none.</summary>
     public abstract string? ClickWriterSessionSql { get; }
 
-    /// <summary>A checkpoint of the write-ahead log that runs beside writers (<see cref="WalCheckpointer"/>); null where there is none to run.</summary>
-    public abstract string? WalCheckpointSql { get; }
-
     /// <summary>
     /// Whether the click rollups trail the clicks (<see cref="Domain.ClickRollupState"/>): true where one
     /// writer owns the database (SQLite), so click ids are committed in order and "every click after id N"
@@ -142,8 +139,6 @@ public abstract class SqlDialect
         // SQLite's own checkpoint at 10,000 pages (40 MB) only if the WalCheckpointer falls behind.
         public override string? ClickWriterSessionSql => "PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=10000";
 
-        public override string? WalCheckpointSql => "PRAGMA wal_checkpoint(PASSIVE)";
-
         public override bool DefersClickRollups => true;
 
         public override async Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default)
@@ -225,8 +220,6 @@ public abstract class SqlDialect
         public override string? ChangeStampSql => null;
 
         public override string? ClickWriterSessionSql => null;
-
-        public override string? WalCheckpointSql => null;
 
         public override bool DefersClickRollups => false;
 

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace NodiRef.Admin.Data;
@@ -12,17 +13,15 @@ namespace NodiRef.Admin.Data;
 public sealed class WalCheckpointer : IDisposable
 {
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
-    private readonly string _sql;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _written = new(false);
     private readonly Thread _thread;
     private volatile bool _stopping;
 
-    private WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, string sql, TimeSpan interval, ILogger logger)
+    private WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, TimeSpan interval, ILogger logger)
     {
         _dbFactory = dbFactory;
-        _sql = sql;
         _interval = interval;
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "NodiRef WAL checkpointer" };
@@ -30,17 +29,16 @@ public sealed class WalCheckpointer : IDisposable
     }
 
     /// <summary>
-    /// A checkpointer for this database, or null where it needs none: no write-ahead log (an in-memory database,
-    /// PostgreSQL: <see cref="SqlDialect.WalCheckpointSql"/>) or an interval of zero.
+    /// A checkpointer for this database, or null where it needs none: no SQLite write-ahead log (PostgreSQL, an
+    /// in-memory database) or an interval of zero.
     /// </summary>
     public static WalCheckpointer? Start(IDbContextFactory<AppDbContext> dbFactory, TimeSpan interval, ILogger logger)
     {
         using var db = dbFactory.CreateDbContext();
-        var inMemory = db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite
-            && (sqlite.DataSource is "" or ":memory:" || new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(sqlite.ConnectionString).Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory);
-        return SqlDialect.For(db.Database).WalCheckpointSql is { } sql && interval > TimeSpan.Zero && !inMemory
-            ? new WalCheckpointer(dbFactory, sql, interval, logger)
-            : null;
+        var onFile = db.Database.GetDbConnection() is SqliteConnection sqlite
+            && sqlite.DataSource is not ("" or ":memory:")
+            && new SqliteConnectionStringBuilder(sqlite.ConnectionString).Mode != SqliteOpenMode.Memory;
+        return onFile && interval > TimeSpan.Zero ? new WalCheckpointer(dbFactory, interval, logger) : null;
     }
 
     /// <summary>Tells the checkpointer a commit grew the log; it checkpoints at most once per interval, and only after one.</summary>
@@ -55,7 +53,7 @@ public sealed class WalCheckpointer : IDisposable
     private void Run()
     {
         AppDbContext? db = null;
-        System.Data.Common.DbCommand? checkpoint = null;
+        SqliteConnection? connection = null;
         while (true)
         {
             _written.Wait();
@@ -67,30 +65,38 @@ public sealed class WalCheckpointer : IDisposable
             // Let the log grow for a while: one checkpoint then copies each hot page once, however often it was rewritten.
             Thread.Sleep(_interval);
             _written.Reset();
+            if (_stopping)
+            {
+                // Dispose's wake-up may have been the one just reset.
+                break;
+            }
             try
             {
-                if (checkpoint is null)
+                if (connection is null)
                 {
                     db = _dbFactory.CreateDbContext();
                     db.Database.OpenConnection();
-                    checkpoint = db.Database.GetDbConnection().CreateCommand();
-                    checkpoint.CommandText = _sql;
+                    connection = (SqliteConnection)db.Database.GetDbConnection();
                 }
 
-                checkpoint.ExecuteNonQuery();
+                // Straight through SQLite's API: a checkpoint another connection is running answers "busy" at
+                // once, where a command would retry it until its timeout.
+                var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(connection.Handle, null, SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+                if (rc is not SQLitePCL.raw.SQLITE_OK and not SQLitePCL.raw.SQLITE_BUSY and not SQLitePCL.raw.SQLITE_LOCKED)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+                }
             }
             catch (Exception e)
             {
                 // SQLite's own checkpoint in the writer's commits still bounds the log meanwhile.
                 _logger.LogWarning(e, "Could not checkpoint the write-ahead log; trying again after the next write.");
-                checkpoint?.Dispose();
-                checkpoint = null;
                 db?.Dispose();
                 db = null;
+                connection = null;
             }
         }
 
-        checkpoint?.Dispose();
         db?.Dispose();
     }
 

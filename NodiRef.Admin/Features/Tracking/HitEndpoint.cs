@@ -24,6 +24,33 @@ internal sealed class HitEndpoint(IServiceProvider services)
 
     public async Task<IResult> HitAsync(string code, string? redirect, HttpContext http)
     {
+        try
+        {
+            return await AnswerHitAsync(code, redirect, http);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // What the exception handler does for the routes that pass through it.
+            _logger.LogError(e, "Could not record a hit on {Code}.", code);
+            return ApiResponses.Problem(StatusCodes.Status500InternalServerError, "Could not record the click", "The click could not be stored just now; retry in a moment.");
+        }
+    }
+
+    public async Task<IResult> ShortLinkAsync(string code, HttpContext http)
+    {
+        try
+        {
+            return await FollowShortLinkAsync(code, http);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            _logger.LogError(e, "Could not record a hit on {Code}.", code);
+            return TrackingEndpoints.PlainPage(StatusCodes.Status500InternalServerError, "Something went wrong", "This link could not be followed just now. Please try again in a moment.");
+        }
+    }
+
+    private async Task<IResult> AnswerHitAsync(string code, string? redirect, HttpContext http)
+    {
         // What the CORS middleware does for a route with a CORS policy: a preflight is answered here.
         if (http.Request.Headers.ContainsKey(HeaderNames.Origin) && await ApplyCorsAsync(http))
         {
@@ -35,11 +62,7 @@ internal sealed class HitEndpoint(IServiceProvider services)
             return tooMany;
         }
 
-        if (await RecordAsync(code, http) is not { } result)
-        {
-            return Failed();
-        }
-
+        var result = await RecordAsync(code, http);
         if (result.Outcome == HitOutcome.UnknownCode)
         {
             return ApiResponses.Problem(StatusCodes.Status404NotFound, "Unknown referral code", $"No referral link has the code \"{code}\".");
@@ -61,17 +84,14 @@ internal sealed class HitEndpoint(IServiceProvider services)
         return TypedResults.Text($$"""{"tracking_id":"{{result.TrackingId}}"}""", "application/json; charset=utf-8");
     }
 
-    public async Task<IResult> ShortLinkAsync(string code, HttpContext http)
+    private async Task<IResult> FollowShortLinkAsync(string code, HttpContext http)
     {
         if (_limiter.Check(http) is { } tooMany)
         {
             return tooMany;
         }
 
-        if (await RecordAsync(code, http) is not { } result)
-        {
-            return TrackingEndpoints.PlainPage(StatusCodes.Status500InternalServerError, "Something went wrong", "This link could not be followed just now. Please try again in a moment.");
-        }
+        var result = await RecordAsync(code, http);
 
         var destination = result.Destination;
         return result.Outcome switch
@@ -83,24 +103,16 @@ internal sealed class HitEndpoint(IServiceProvider services)
         };
     }
 
-    /// <summary>The hit once committed; null when it could not be written (already logged by the writer).</summary>
-    private async Task<HitResult?> RecordAsync(string code, HttpContext http)
+    /// <summary>The hit, once committed.</summary>
+    private async Task<HitResult> RecordAsync(string code, HttpContext http)
     {
         if (ReferralCode.Validate(code) is not null)
         {
             return new HitResult(HitOutcome.UnknownCode);
         }
 
-        try
-        {
-            var client = ClientInfo.From(http, _options, await TrackingEndpoints.CallerHasTokenAsync(http));
-            return await _writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, _clock.GetUtcNow().UtcDateTime));
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Could not record a hit on {Code}.", code);
-            return null;
-        }
+        var client = ClientInfo.From(http, _options, await TrackingEndpoints.CallerHasTokenAsync(http));
+        return await _writer.RecordAsync(new HitRequest(code, client.IpAddress, client.UserAgent, http.Request.Headers.Referer, _clock.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>Applies the tracking CORS policy to the response; true when the request was a preflight, now answered.</summary>
@@ -114,7 +126,4 @@ internal sealed class HitEndpoint(IServiceProvider services)
 
         return preflight;
     }
-
-    private static IResult Failed() =>
-        ApiResponses.Problem(StatusCodes.Status500InternalServerError, "Could not record the click", "The click could not be stored just now; retry in a moment.");
 }
