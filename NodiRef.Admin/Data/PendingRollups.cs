@@ -15,7 +15,6 @@ namespace NodiRef.Admin.Data;
 internal sealed class PendingRollups
 {
     private readonly Dictionary<(DateOnly Day, int LinkId, int ProjectKey, EventStatus Status), (int PartnerId, long Count)> _daily = [];
-    private readonly Dictionary<(DateOnly Day, int ProjectKey, EventStatus Status), long> _projects = [];
 
     // The mark these increments start from (null: unknown) and the newest click they count.
     private long? _from;
@@ -45,8 +44,6 @@ internal sealed class PendingRollups
             var projectKey = c.ProjectId ?? 0;
             var key = (day, c.LinkId, projectKey, c.Status);
             _daily[key] = _daily.TryGetValue(key, out var d) ? (Math.Min(d.PartnerId, c.PartnerId), d.Count + 1) : (c.PartnerId, 1);
-            var projectKeyed = (day, projectKey, c.Status);
-            _projects[projectKeyed] = _projects.GetValueOrDefault(projectKeyed) + 1;
         }
 
         _through = firstId + clicks.Count - 1;
@@ -56,7 +53,6 @@ internal sealed class PendingRollups
     public void StartAt(long mark)
     {
         _daily.Clear();
-        _projects.Clear();
         _from = mark;
         _through = mark;
     }
@@ -64,7 +60,6 @@ internal sealed class PendingRollups
     public void Forget()
     {
         _daily.Clear();
-        _projects.Clear();
         _from = null;
     }
 
@@ -79,8 +74,15 @@ internal sealed class PendingRollups
         w.WriteNumberValue(e.Value.Count);
     });
 
-    /// <summary>The <see cref="ClickDailyProject"/> increments as one JSON array of [day, project key, status, count], in key order.</summary>
-    public string ProjectJson() => Json(_projects.OrderBy(e => e.Key), static (w, e) =>
+    /// <summary>
+    /// The <see cref="ClickDailyProject"/> increments (the daily ones summed per day, project and status) as one JSON
+    /// array of [day, project key, status, count], in key order.
+    /// </summary>
+    public string ProjectJson() => Json(
+        _daily.GroupBy(e => (e.Key.Day, e.Key.ProjectKey, e.Key.Status), e => e.Value.Count)
+            .Select(g => KeyValuePair.Create(g.Key, g.Sum()))
+            .OrderBy(e => e.Key),
+        static (w, e) =>
     {
         w.WriteStringValue(e.Key.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         w.WriteNumberValue(e.Key.ProjectKey);

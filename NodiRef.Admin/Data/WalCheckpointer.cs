@@ -16,8 +16,8 @@ public sealed class WalCheckpointer : IDisposable
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _written = new(false);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
-    private volatile bool _stopping;
 
     private WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, TimeSpan interval, ILogger logger)
     {
@@ -56,20 +56,23 @@ public sealed class WalCheckpointer : IDisposable
         SqliteConnection? connection = null;
         while (true)
         {
-            _written.Wait();
-            if (_stopping)
+            // Asleep until a commit grows the log; then let it grow for a while, so one checkpoint copies each hot
+            // page once however often it was rewritten. Stopping ends either wait at once.
+            try
+            {
+                _written.Wait(_stopping.Token);
+            }
+            catch (OperationCanceledException)
             {
                 break;
             }
 
-            // Let the log grow for a while: one checkpoint then copies each hot page once, however often it was rewritten.
-            Thread.Sleep(_interval);
-            _written.Reset();
-            if (_stopping)
+            if (_stopping.Token.WaitHandle.WaitOne(_interval))
             {
-                // Dispose's wake-up may have been the one just reset.
                 break;
             }
+
+            _written.Reset();
             try
             {
                 if (connection is null)
@@ -102,9 +105,9 @@ public sealed class WalCheckpointer : IDisposable
 
     public void Dispose()
     {
-        _stopping = true;
-        _written.Set();
+        _stopping.Cancel();
         _thread.Join();
+        _stopping.Dispose();
         _written.Dispose();
     }
 }

@@ -148,7 +148,9 @@ public sealed class ClickWriter : BackgroundService
 
         // A graceful stop leaves every click counted in the rollups.
         await RollUpAsync();
+        // A stop that came before the loop ran drains again (StopAsync): each run has its own checkpointer.
         _checkpointer?.Dispose();
+        _checkpointer = null;
         await CloseStoreAsync();
     }
 

@@ -20,7 +20,7 @@ public sealed class TrackingOptions
     /// <summary>
     /// On SQLite, how often at most the write-ahead log is copied back into the database while clicks are
     /// written, on a thread of its own (<see cref="Data.WalCheckpointer"/>); zero leaves it to SQLite, inside
-    /// the click writer's commits.
+    /// the click writer's commits once the log passes 10,000 pages.
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
