@@ -103,6 +103,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.Property(t => t.Prefix).HasMaxLength(16).IsRequired();
         b.Property(t => t.Hash).HasMaxLength(64).IsRequired();
         b.Property(t => t.CreatedBy).HasMaxLength(256).IsRequired();
+        b.Property(t => t.CreatedById).HasMaxLength(450);
         b.HasIndex(t => t.Hash).IsUnique();
     }
 }

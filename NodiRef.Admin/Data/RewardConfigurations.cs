@@ -28,7 +28,7 @@ internal sealed class ConversionConfiguration : IEntityTypeConfiguration<Convers
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Ignore(c => c.Amount);
         b.HasIndex(c => c.PublicId).IsUnique();
-        b.HasIndex(c => c.EventKey).IsUnique();
+        b.HasIndex(c => new { c.TokenId, c.EventKey }).IsUnique();
         b.HasIndex(c => new { c.Status, c.Id });
         b.HasIndex(c => new { c.PartnerId, c.CreatedAt });
         b.HasIndex(c => new { c.ProjectId, c.CreatedAt });

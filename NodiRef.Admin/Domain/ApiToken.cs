@@ -20,6 +20,12 @@ public sealed class ApiToken
 
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+
+    /// <summary>The user who made it (null when made from the command line); a disabled creator's tokens stop working.</summary>
+    public string? CreatedById { get; set; }
+
+    /// <summary>When it stops working by itself (null: until revoked).</summary>
+    public DateTime? ExpiresAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 }

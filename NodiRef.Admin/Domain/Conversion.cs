@@ -65,6 +65,9 @@ public sealed class Conversion : IVersioned, IPartnerEvent
     /// <summary>The sender's idempotency key (header or <c>event_id</c>): the same key is recorded once.</summary>
     public string? EventKey { get; set; }
 
+    /// <summary>The API token that sent it: idempotency keys (and a refund's <c>original_event_id</c>) are that token's own.</summary>
+    public int? TokenId { get; set; }
+
     /// <summary>A hash of the request, so a reused key with a different conversion is refused.</summary>
     public string? RequestHash { get; set; }
 

@@ -24,4 +24,10 @@ public sealed class IdempotencyRecord
     public string? ETag { get; set; }
     public byte[]? Body { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// While the first request runs (<see cref="StatusCode"/> 0), until when it holds the key; a retry after
+    /// that time (the first one's process died) takes the key over instead of waiting for ever.
+    /// </summary>
+    public DateTime? LeasedUntil { get; set; }
 }

@@ -58,7 +58,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
 
         var v = new Validation()
             .Required(name, Fields.Name, "Name", ApiToken.NameMaxLength)
-            .Check(role is not null && Roles.All.Contains(role), Fields.Role, "Role must be Admin, Operator or Viewer.");
+            .Check(role is not null && Roles.TokenRoles.Contains(role), Fields.Role, "Role must be Admin, Operator, Viewer or Tracking.");
         if (!v.IsValid)
         {
             return v.ToResult<CreatedApiToken>();

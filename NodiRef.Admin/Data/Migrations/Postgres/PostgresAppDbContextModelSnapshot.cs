@@ -297,6 +297,14 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .UseCollation("C");
 
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -574,6 +582,9 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .UseCollation("C");
 
+                    b.Property<int?>("TokenId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UserAgent")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
@@ -584,11 +595,6 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("EventKey")
-                        .IsUnique();
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("EventKey"), new[] { "Id" });
 
                     b.HasIndex("PublicId")
                         .IsUnique();
@@ -608,6 +614,11 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasDatabaseName("IX_conversions_ReversesConversionId");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("TokenId", "EventKey")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TokenId", "EventKey"), new[] { "Id" });
 
                     b.HasIndex("PartnerId", "CreatedAt", "Id")
                         .HasDatabaseName("IX_conversions_PartnerId_CreatedAt");
@@ -647,6 +658,9 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .UseCollation("C");
+
+                    b.Property<DateTime?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Location")
                         .HasMaxLength(2048)

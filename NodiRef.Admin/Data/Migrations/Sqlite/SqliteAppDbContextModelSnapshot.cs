@@ -251,6 +251,13 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -500,6 +507,9 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("TokenId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UserAgent")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -511,9 +521,6 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("EventKey")
-                        .IsUnique();
 
                     b.HasIndex("LinkId");
 
@@ -529,6 +536,9 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "CreatedAt");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("TokenId", "EventKey")
+                        .IsUnique();
 
                     b.ToTable("conversions", (string)null);
                 });
@@ -556,6 +566,9 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeasedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Location")
