@@ -30,6 +30,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private HttpClient? _admin;
     private HttpClient? _operator;
     private HttpClient? _viewer;
+    private HttpClient? _tracking;
 
     public ApiFactory()
         : this(TestProvider.Current)
@@ -67,11 +68,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient Operator => _operator ?? throw NotInitialised();
     public HttpClient Viewer => _viewer ?? throw NotInitialised();
 
+    /// <summary>A shop backend's client: a token of the tracking role (convert, refund, identify).</summary>
+    public HttpClient Tracking => _tracking ?? throw NotInitialised();
+
     public HttpClient As(string role) => role switch
     {
         Roles.Admin => Admin,
         Roles.Operator => Operator,
         Roles.Viewer => Viewer,
+        Roles.Tracking => Tracking,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a role."),
     };
 
@@ -91,6 +96,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _admin = Client(await CreateTokenAsync(Roles.Admin));
         _operator = Client(await CreateTokenAsync(Roles.Operator));
         _viewer = Client(await CreateTokenAsync(Roles.Viewer));
+        _tracking = Client(await CreateTokenAsync(Roles.Tracking));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -169,6 +175,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _admin?.Dispose();
         _operator?.Dispose();
         _viewer?.Dispose();
+        _tracking?.Dispose();
         await base.DisposeAsync();
         if (Provider == DatabaseProvider.Postgres)
         {

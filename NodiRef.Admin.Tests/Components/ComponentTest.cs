@@ -107,10 +107,13 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     }
 
     /// <summary>Runs arranging code as an admin; the test then acts as its own user again.</summary>
-    protected async Task<T> AsAdminAsync<T>(Func<Task<T>> arrange)
+    protected Task<T> AsAdminAsync<T>(Func<Task<T>> arrange) => AsAsync(Roles.Admin, arrange);
+
+    /// <summary>Runs arranging code in <paramref name="role"/>; the test then acts as its own user again.</summary>
+    protected async Task<T> AsAsync<T>(string role, Func<Task<T>> arrange)
     {
         var who = await App.CurrentUser.GetAsync();
-        App.ActAs(Roles.Admin);
+        App.ActAs(role);
         try
         {
             return await arrange();
@@ -159,8 +162,9 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         }
 
         var referral = Ok(await App.Referrals.CreateAsync(new ReferralInput(trackingId, "buyer-" + Guid.NewGuid().ToString("N")[..8], client), Ct));
-        var receipt = Ok(await App.Conversions.RecordAsync(new ConversionInput(referral.PublicId, null, null, ConversionTypes.Purchase,
-            new ConversionPayload(ProductId: product, Amount: amount, Currency: currency), null, "test", client), Ct));
+        // Sent as the shop's backend would, with a token of the tracking role.
+        var receipt = await AsAsync(Roles.Tracking, async () => Ok(await App.Conversions.RecordAsync(new ConversionInput(referral.PublicId, null, null, ConversionTypes.Purchase,
+            new ConversionPayload(ProductId: product, Amount: amount, Currency: currency), null, "test", client), Ct)));
         await using (var db = App.Database.CreateContext())
         {
             var conversion = await db.Conversions.SingleAsync(c => c.Id == receipt.Conversion.Id, Ct);

@@ -51,7 +51,7 @@ public sealed class RewardsFlowTests(BrowserSuite suite) : BrowserTest(suite)
         await Expect(Rows(page).First.GetByTestId("action-reward")).ToHaveTextAsync("10 % of the amount");
 
         // The customer's landing page and billing backend, over real HTTP.
-        using var api = Suite.ApiClient(null);
+        using var api = Suite.ApiClient(await Suite.GivenApiTokenAsync(Roles.Tracking));
         var conversionId = await api.ConvertAsync(await api.SignUpAsync(code, "buyer_" + id), 200m, "EUR", "standing-desk");
 
         // The Conversions page refreshes itself while the conversion is pending.
@@ -115,7 +115,7 @@ public sealed class RewardsFlowTests(BrowserSuite suite) : BrowserTest(suite)
         var shop = await Suite.GivenProjectAsync("Review Shop " + id);
         var partner = (await Suite.GivenPartnerAsync("Sam Self " + id, "sam_" + id, shop.Id)).Partner;
         var code = (await Suite.LinksAsync(partner.Id)).Single().Code;
-        using var api = Suite.ApiClient(null);
+        using var api = Suite.ApiClient(await Suite.GivenApiTokenAsync(Roles.Tracking));
 
         // The partner's own browser is identified from the address the sign-ups and purchases then come from.
         await api.IdentifyAsync(partner.Id);

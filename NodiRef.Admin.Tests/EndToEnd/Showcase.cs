@@ -83,7 +83,7 @@ public sealed record Showcase(PartnerRow Ada, string AdaCustomCode, int RuleSetI
     /// <summary>Sign-ups and conversions through the public API, settled by the processor, then reviewed and paid as people would.</summary>
     private static async Task CreateActivityAsync(BrowserSuite suite, string id, PartnerRow ada, PartnerRow alan, PartnerRow grace)
     {
-        using var api = suite.ApiClient(null);
+        using var api = suite.ApiClient(await suite.GivenApiTokenAsync(Roles.Tracking));
         var adaCode = (await suite.LinksAsync(ada.Id)).First(l => l.Project is not null && l.Project.Name.StartsWith("Acme Shop", StringComparison.Ordinal)).Code;
         var alanCode = (await suite.LinksAsync(alan.Id)).Single().Code;
         var graceCode = await suite.App.AsAdminAsync(async services =>

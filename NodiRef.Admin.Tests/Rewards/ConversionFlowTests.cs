@@ -32,7 +32,7 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         var client = app.Anonymous();
         var referralId = await client.GivenReferralAsync(link.Code, ApiFactory.Unique("user"));
 
-        var answer = await client.ConvertAsync(referralId, 99.99m);
+        var answer = await app.Tracking.ConvertAsync(referralId, 99.99m);
         var sent = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.Accepted, answer.Status);
         Assert.Equal("pending", answer.Json.Str("status"));
@@ -60,7 +60,7 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
 
         var redirect = await client.GetAsync($"/r/{link.Code}", Ct);
         var referralId = await client.GivenReferralAsync(link.Code);
-        var processed = await app.ProcessedAsync(await client.ConvertOkAsync(referralId, 50m));
+        var processed = await app.ProcessedAsync(await app.Tracking.ConvertOkAsync(referralId, 50m));
 
         Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
         Assert.StartsWith("https://shop.example.com/welcome", redirect.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -84,10 +84,10 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         var client = app.Anonymous();
         var referralId = await client.GivenReferralAsync(link.Code);
         await SetPartnerStatusAsync(partner.Id, PartnerStatus.Inactive);
-        var before = await app.ProcessedAsync(await client.ConvertOkAsync(referralId, 10m));
+        var before = await app.ProcessedAsync(await app.Tracking.ConvertOkAsync(referralId, 10m));
 
         await SetPartnerStatusAsync(partner.Id, PartnerStatus.Active);
-        var after = await app.ProcessedAsync(await client.ConvertOkAsync(referralId, 10m));
+        var after = await app.ProcessedAsync(await app.Tracking.ConvertOkAsync(referralId, 10m));
 
         Assert.Equal("discarded", (await app.ProcessedAsync(Guid.Parse(before.Str("id")))).Str("status"));
         Assert.Equal("accepted", after.Str("status"));
@@ -104,10 +104,10 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         var referralId = await client.GivenReferralAsync(link.Code);
         var key = ApiFactory.Unique("order-");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.ConvertAsync(referralId, 25m, key: key)));
-        var later = await client.ConvertAsync(referralId, 25m, key: key);
-        var byField = await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "purchase", event_id = key, payload = new { product_id = "plan-pro", amount = 25m, currency = "USD" } }));
-        var different = await client.ConvertAsync(referralId, 26m, key: key);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.Tracking.ConvertAsync(referralId, 25m, key: key)));
+        var later = await app.Tracking.ConvertAsync(referralId, 25m, key: key);
+        var byField = await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "purchase", event_id = key, payload = new { product_id = "plan-pro", amount = 25m, currency = "USD" } }));
+        var different = await app.Tracking.ConvertAsync(referralId, 26m, key: key);
 
         Assert.All(answers.Append(later).Append(byField), a => Assert.Equal((HttpStatusCode.Accepted, answers[0].Text), (a.Status, a.Text)));
         Assert.Equal("true", later.Header("Idempotent-Replayed"));
@@ -125,7 +125,7 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         var client = app.Anonymous();
         var referralId = await client.GivenReferralAsync(link.Code);
 
-        var answer = await client.PostApiAsync("/v1/convert",
+        var answer = await app.Tracking.PostApiAsync("/v1/convert",
             ApiHttp.Body(new { referral_id = referralId, event_type = "purchase", event_id = "a", payload = new { product_id = "p", amount = 1m, currency = "USD" } }),
             ("Idempotency-Key", "b"));
 
@@ -145,23 +145,23 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
         string Purchase(object payload, object? referral = null) =>
             ApiHttp.Body(new { referral_id = referral ?? referralId, event_type = "purchase", payload });
 
-        (await client.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = -1m, currency = "USD" }))).AssertFieldError("payload.amount");
-        (await client.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "XYZ" }))).AssertFieldError("payload.currency");
-        (await client.PostApiAsync("/v1/convert", Purchase(new { amount = 1m, currency = "USD" }))).AssertFieldError("payload.product_id");
-        (await client.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", currency = "USD" }))).AssertFieldError("payload.amount");
-        (await client.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "USD", meta = "text" }))).AssertFieldError("payload.meta");
-        (await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "gift", payload = new { amount = 1m, currency = "USD" } }))).AssertFieldError("event_type");
-        (await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { event_type = "purchase", payload = new { product_id = "p", amount = 1m, currency = "USD" } }))).AssertFieldError("referral_id");
-        (await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "subscription" }))).AssertFieldError("payload");
-        (await client.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "USD" }, Guid.NewGuid()))).AssertProblem(HttpStatusCode.NotFound);
-        (await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { external_id = "nobody-" + externalId, event_type = "purchase", payload = new { product_id = "p", amount = 1m, currency = "USD" } }))).AssertProblem(HttpStatusCode.NotFound);
-        (await client.PostApiAsync("/v1/convert", "{\"referral_id\": \"x\"}")).AssertProblem(HttpStatusCode.BadRequest);
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = -1m, currency = "USD" }))).AssertFieldError("payload.amount");
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "XYZ" }))).AssertFieldError("payload.currency");
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { amount = 1m, currency = "USD" }))).AssertFieldError("payload.product_id");
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", currency = "USD" }))).AssertFieldError("payload.amount");
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "USD", meta = "text" }))).AssertFieldError("payload.meta");
+        (await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "gift", payload = new { amount = 1m, currency = "USD" } }))).AssertFieldError("event_type");
+        (await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { event_type = "purchase", payload = new { product_id = "p", amount = 1m, currency = "USD" } }))).AssertFieldError("referral_id");
+        (await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { referral_id = referralId, event_type = "subscription" }))).AssertFieldError("payload");
+        (await app.Tracking.PostApiAsync("/v1/convert", Purchase(new { product_id = "p", amount = 1m, currency = "USD" }, Guid.NewGuid()))).AssertProblem(HttpStatusCode.NotFound);
+        (await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { external_id = "nobody-" + externalId, event_type = "purchase", payload = new { product_id = "p", amount = 1m, currency = "USD" } }))).AssertProblem(HttpStatusCode.NotFound);
+        (await app.Tracking.PostApiAsync("/v1/convert", "{\"referral_id\": \"x\"}")).AssertProblem(HttpStatusCode.BadRequest);
         var huge = Purchase(new { product_id = "p", amount = 1m, currency = "USD", meta = new { note = new string('x', 70_000) } });
-        (await client.PostApiAsync("/v1/convert", huge)).AssertProblem(HttpStatusCode.RequestEntityTooLarge);
+        (await app.Tracking.PostApiAsync("/v1/convert", huge)).AssertProblem(HttpStatusCode.RequestEntityTooLarge);
 
         await using var after = app.Db();
         Assert.Equal(count, await after.Conversions.CountAsync(Ct));
-        var byExternalId = await client.PostApiAsync("/v1/convert", ApiHttp.Body(new { external_id = externalId, event_type = "subscription", payload = new { plan = "pro", amount = 9m, currency = "eur", meta = new { seats = 3 } } }));
+        var byExternalId = await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { external_id = externalId, event_type = "subscription", payload = new { plan = "pro", amount = 9m, currency = "eur", meta = new { seats = 3 } } }));
         Assert.Equal(HttpStatusCode.Accepted, byExternalId.Status);
         await using var stored = app.Db();
         var conversion = await stored.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == Guid.Parse(byExternalId.Json.Str("conversion_id")), Ct);
@@ -169,23 +169,69 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
     }
 
     [Fact]
-    public async Task Forwarded_client_headers_count_only_from_a_token_holder()
+    public async Task Convert_needs_a_token_that_may_send_and_forwarded_client_headers_count_from_it()
     {
-        var link = (await app.GivenLinkAsync()).Link;
+        var (project, partner, link) = await app.GivenLinkAsync();
+        await app.GivenRuleAsync(project.Id, "fixed", 5m);
         var browser = app.Anonymous();
         var referralId = await browser.GivenReferralAsync(link.Code);
         (string, string)[] forged = [("X-Forwarded-For", "203.0.113.9"), ("X-User-Agent", "Forged/1.0")];
-        var body = ApiHttp.Body(new { referral_id = referralId, event_type = "purchase", payload = new { product_id = "p", amount = 1m, currency = "USD" } });
+        var body = ApiHttp.Body(new { referral_id = referralId, event_type = "purchase", payload = new { product_id = "p", amount = 1_000_000m, currency = "EUR" } });
+        await using (var before = app.Db())
+        {
+            Assert.Equal(0, await before.Conversions.CountAsync(c => c.PartnerId == partner.Id, Ct));
+        }
 
-        var fromBrowser = Guid.Parse((await browser.PostApiAsync("/v1/convert", body, forged)).Json.Str("conversion_id"));
-        var fromServer = Guid.Parse((await app.Admin.PostApiAsync("/v1/convert", body, forged)).Json.Str("conversion_id"));
+        // Anyone on the internet: no credential, no conversion (and no key taken).
+        var anonymous = await browser.PostApiAsync("/v1/convert", body, [.. forged, ("Idempotency-Key", "order-1002")]);
+        var badToken = await app.Client("nr_notatoken_0000").PostApiAsync("/v1/convert", body);
+        var viewer = await app.Viewer.PostApiAsync("/v1/convert", body);
+        var refund = await browser.PostApiAsync("/v1/convert", ApiHttp.Body(new { event_type = "refund", payload = new { original_event_id = "order-1002" } }));
+        anonymous.AssertProblem(HttpStatusCode.Unauthorized);
+        badToken.AssertProblem(HttpStatusCode.Unauthorized);
+        viewer.AssertProblem(HttpStatusCode.Forbidden);
+        refund.AssertProblem(HttpStatusCode.Unauthorized);
+        await using (var db = app.Db())
+        {
+            Assert.Equal(0, await db.Conversions.CountAsync(c => c.PartnerId == partner.Id, Ct));
+        }
 
+        // The shop's backend, forwarding its visitor: accepted, with the visitor's details, and the key is its own.
+        var sent = await app.Tracking.PostApiAsync("/v1/convert", body, [.. forged, ("Idempotency-Key", "order-1002")]);
+        var fromServer = Guid.Parse(sent.Json.Str("conversion_id"));
+        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+        await app.ProcessedAsync(fromServer);
+
+        await using var stored = app.Db();
+        var serverRow = await stored.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == fromServer, Ct);
+        Assert.Equal(("203.0.113.9", "Forged/1.0", "order-1002"), (serverRow.IpAddress, serverRow.UserAgent, serverRow.EventKey));
+        Assert.NotNull(serverRow.TokenId);
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_belong_to_the_token_that_sent_them()
+    {
+        var (project, partner, link) = await app.GivenLinkAsync();
+        await app.GivenRuleAsync(project.Id, "fixed", 5m);
+        var referralId = await app.Anonymous().GivenReferralAsync(link.Code);
+        var other = app.Client(await app.CreateTokenAsync(Roles.Tracking));
+        var key = ApiFactory.Unique("order-");
+
+        // Another sender (a second shop, or an attacker holding some other token) uses the key first...
+        var first = await other.ConvertAsync(referralId, 5m, key: key);
+        // ...and this backend's genuine request with that key is still recorded, then replayed only to itself.
+        var genuine = await app.Tracking.ConvertAsync(referralId, 99m, key: key);
+        var retry = await app.Tracking.ConvertAsync(referralId, 99m, key: key);
+        var refund = await app.Tracking.PostApiAsync("/v1/convert", ApiHttp.Body(new { event_type = "refund", payload = new { original_event_id = key, amount = 9m } }));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.Status, genuine.Status, retry.Status));
+        Assert.NotEqual(first.Json.Str("conversion_id"), genuine.Json.Str("conversion_id"));
+        Assert.Equal(genuine.Json.Str("conversion_id"), retry.Json.Str("conversion_id"));
+        Assert.Equal(HttpStatusCode.Accepted, refund.Status);
         await using var db = app.Db();
-        var browserRow = await db.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == fromBrowser, Ct);
-        var serverRow = await db.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == fromServer, Ct);
-        Assert.NotEqual("203.0.113.9", browserRow.IpAddress);
-        Assert.NotEqual("Forged/1.0", browserRow.UserAgent);
-        Assert.Equal(("203.0.113.9", "Forged/1.0"), (serverRow.IpAddress, serverRow.UserAgent));
+        var original = await db.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == Guid.Parse(genuine.Json.Str("conversion_id")), Ct);
+        var refundRow = await db.Conversions.AsNoTracking().SingleAsync(c => c.PublicId == Guid.Parse(refund.Json.Str("conversion_id")), Ct);
+        Assert.Equal((99m, original.Id), (original.Amount, refundRow.ReversesConversionId));
     }
 
     [Fact]
@@ -193,7 +239,7 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
     {
         var (project, partner, link) = await app.GivenLinkAsync();
         await app.GivenRuleAsync(project.Id, "fixed", 5m);
-        var server = app.Admin;
+        var server = app.Tracking;
         (string, string)[] from = [("X-Forwarded-For", "198.51.100.23")];
         Assert.Equal(HttpStatusCode.OK, (await server.PostApiAsync("/v1/identify", ApiHttp.Body(new { partner_id = partner.Id }), from)).Status);
         var referralId = await app.Anonymous().GivenReferralAsync(link.Code);
@@ -219,23 +265,34 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
     }
 
     [Fact]
-    public async Task Convert_is_rate_limited_per_client_address_and_a_refused_call_writes_nothing()
+    public async Task The_address_limit_holds_browsers_and_a_refused_call_writes_nothing_while_a_token_holders_conversions_pass()
     {
         var link = (await app.GivenLinkAsync()).Link;
         var referralId = await app.Anonymous().GivenReferralAsync(link.Code);
         using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "2"));
-        var client = limited.CreateClient();
+        var browser = limited.CreateClient();
+        var backend = limited.CreateClient();
+        backend.DefaultRequestHeaders.Authorization = app.Tracking.DefaultRequestHeaders.Authorization;
 
-        var answers = new List<ApiAnswer>();
+        var referrals = new List<ApiAnswer>();
         for (var i = 0; i < 3; i++)
         {
-            answers.Add(await client.ConvertAsync(referralId, 10m, key: $"limited-{referralId}-{i}"));
+            var trackingId = await app.Anonymous().HitAsync(link.Code);
+            referrals.Add(await browser.PostApiAsync("/v1/referral", ApiHttp.Body(new { tracking_id = trackingId, external_id = $"limited-{referralId}-{i}" })));
         }
 
-        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], answers.Select(a => a.Status).ToList());
-        answers[2].AssertProblem(HttpStatusCode.TooManyRequests);
-        Assert.NotNull(answers[2].Header("Retry-After"));
+        // A shop's backend sends for all its visitors from one address: its token, not the address, is what counts.
+        var conversions = new List<ApiAnswer>();
+        for (var i = 0; i < 4; i++)
+        {
+            conversions.Add(await backend.ConvertAsync(referralId, 10m, key: $"limited-{referralId}-{i}"));
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], referrals.Select(r => r.Status).ToList());
+        referrals[2].AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(referrals[2].Header("Retry-After"));
+        Assert.All(conversions, c => Assert.Equal(HttpStatusCode.Accepted, c.Status));
         await using var db = app.Db();
-        Assert.False(await db.Conversions.AnyAsync(c => c.EventKey == $"limited-{referralId}-2", Ct));
+        Assert.False(await db.Referrals.AnyAsync(r => r.ExternalId == $"limited-{referralId}-2", Ct));
     }
 }

@@ -19,7 +19,7 @@ public sealed class LedgerTests(ApiFactory app) : IClassFixture<ApiFactory>
         var (project, partner, link) = await app.GivenLinkAsync();
         await app.GivenRuleAsync(project.Id, "percentage", 10m);
         var client = app.Anonymous();
-        var conversionId = await client.ConvertOkAsync(await client.GivenReferralAsync(link.Code), amount);
+        var conversionId = await app.Tracking.ConvertOkAsync(await client.GivenReferralAsync(link.Code), amount);
         Assert.Equal("accepted", (await app.ProcessedAsync(conversionId)).Str("status"));
         return (partner.Id, conversionId, Assert.Single(await app.RewardsOfPartnerAsync(partner.Id)));
     }
@@ -97,12 +97,12 @@ public sealed class LedgerTests(ApiFactory app) : IClassFixture<ApiFactory>
         var client = app.Anonymous();
         string Refund(decimal? amount) => ApiHttp.Body(new { event_type = "refund", payload = new { conversion_id = conversionId, amount } });
 
-        var partial = Guid.Parse((await client.PostApiAsync("/v1/convert", Refund(50m))).Json.Str("conversion_id"));
+        var partial = Guid.Parse((await app.Tracking.PostApiAsync("/v1/convert", Refund(50m))).Json.Str("conversion_id"));
         Assert.Equal("accepted", (await app.ProcessedAsync(partial)).Str("status"));
-        var tooMuch = await client.PostApiAsync("/v1/convert", Refund(151m));
-        var rest = Guid.Parse((await client.PostApiAsync("/v1/convert", Refund(null))).Json.Str("conversion_id"));
+        var tooMuch = await app.Tracking.PostApiAsync("/v1/convert", Refund(151m));
+        var rest = Guid.Parse((await app.Tracking.PostApiAsync("/v1/convert", Refund(null))).Json.Str("conversion_id"));
         await app.ProcessedAsync(rest);
-        var nothingLeft = await client.PostApiAsync("/v1/convert", Refund(null));
+        var nothingLeft = await app.Tracking.PostApiAsync("/v1/convert", Refund(null));
 
         tooMuch.AssertFieldError("payload.amount", HttpStatusCode.Conflict);
         nothingLeft.AssertProblem(HttpStatusCode.Conflict);

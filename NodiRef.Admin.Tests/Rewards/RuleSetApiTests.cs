@@ -55,7 +55,7 @@ public sealed class RuleSetApiTests(ApiFactory api) : ApiTest(api)
         var setId = await Api.GivenRuleAsync(project.Id, "fixed", 2m);
         var unusedAction = await Api.GivenActionAsync(setId, "fixed", 1m, actionType: "subscription");
         var client = Api.Anonymous();
-        await Api.ProcessedAsync(await client.ConvertOkAsync(await client.GivenReferralAsync(link.Code), 10m));
+        await Api.ProcessedAsync(await Api.Tracking.ConvertOkAsync(await client.GivenReferralAsync(link.Code), 10m));
         var usedAction = Assert.Single((await Viewer.GetApiAsync($"/api/rewards/actions?filter[rule_set_id]={setId}&filter[action_type]=purchase")).AssertList());
 
         (await Operator.DeleteApiAsync($"/api/rewards/rule-sets/{setId}")).AssertProblem(HttpStatusCode.Conflict);
@@ -79,7 +79,7 @@ public sealed class RuleSetApiTests(ApiFactory api) : ApiTest(api)
         await Api.GivenRuleAsync(project.Id, "fixed", 4m, startsAt: now.AddDays(-1), endsAt: now.AddDays(1));
         var client = Api.Anonymous();
 
-        await Api.ProcessedAsync(await client.ConvertOkAsync(await client.GivenReferralAsync(link.Code), 10m));
+        await Api.ProcessedAsync(await Api.Tracking.ConvertOkAsync(await client.GivenReferralAsync(link.Code), 10m));
 
         Assert.Equal(4m, Assert.Single(await Api.RewardsOfPartnerAsync(partner.Id)).GetProperty("amount").GetDecimal());
     }

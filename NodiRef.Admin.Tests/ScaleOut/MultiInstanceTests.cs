@@ -142,8 +142,10 @@ public sealed partial class MultiInstanceTests(TwoInstances instances) : IClassF
         var (a, b) = instances.Require();
         var (project, partner, link) = await a.GivenLinkAsync();
         await b.GivenRuleAsync(project.Id, "fixed", 5m);
-        using var clientA = a.Anonymous();
-        using var clientB = b.Anonymous();
+        // One shop backend's token, sent to either instance (tokens live in the shared database).
+        var token = await a.CreateTokenAsync(Roles.Tracking);
+        using var clientA = a.Client(token);
+        using var clientB = b.Client(token);
         HttpClient[] clients = [clientA, clientB];
 
         // Each conversion is sent to one instance and its retry, at the same time, to the other;

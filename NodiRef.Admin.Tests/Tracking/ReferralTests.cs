@@ -106,21 +106,22 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Identify_records_the_partners_own_session_and_body_details_count_only_from_a_token_holder()
+    public async Task Identify_needs_a_sending_token_and_records_the_partners_own_session_with_the_reported_details()
     {
         var partner = (await app.GivenLinkAsync()).Partner;
 
+        // Anonymous callers can neither plant "own session" addresses nor learn which partners exist.
         var browser = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7", user_agent = "Forged/1.0" }, Ct);
-        var server = await app.Viewer.PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7", user_agent = "Reported/1.0" }, Ct);
-        var unknown = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = int.MaxValue }, Ct);
+        var probe = await app.Anonymous().PostAsJsonAsync("/v1/identify", new { partner_id = int.MaxValue }, Ct);
+        var viewer = await app.Viewer.PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7" }, Ct);
+        var server = await app.Tracking.PostAsJsonAsync("/v1/identify", new { partner_id = partner.Id, ip_address = "198.51.100.7", user_agent = "Reported/1.0" }, Ct);
+        var unknown = await app.Tracking.PostAsJsonAsync("/v1/identify", new { partner_id = int.MaxValue }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, browser.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, server.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.NotFound),
+            (browser.StatusCode, probe.StatusCode, viewer.StatusCode, server.StatusCode, unknown.StatusCode));
         await using var db = app.Db();
-        var sessions = await db.PartnerSessions.AsNoTracking().Where(s => s.PartnerId == partner.Id).OrderBy(s => s.Id).ToListAsync(Ct);
-        Assert.Equal(2, sessions.Count);
-        Assert.NotEqual("Forged/1.0", sessions[0].UserAgent);
-        Assert.Equal(("198.51.100.7", "Reported/1.0"), (sessions[1].IpAddress, sessions[1].UserAgent));
+        var session = await db.PartnerSessions.AsNoTracking().SingleAsync(s => s.PartnerId == partner.Id, Ct);
+        Assert.Equal(("198.51.100.7", "Reported/1.0"), (session.IpAddress, session.UserAgent));
     }
 }

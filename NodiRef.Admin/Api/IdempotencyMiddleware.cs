@@ -17,10 +17,19 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
     private const int MaxKeyLength = 255;
     private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a first request holds its key without answering. Requests answer in milliseconds; a key held
+    /// longer belongs to a process that died (kill -9, power loss), and a retry may take it over.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
     public async Task InvokeAsync(HttpContext http)
     {
         string? key = http.Request.Headers[Header];
+        // The private API only: POST /v1/convert keeps its keys with the conversion itself (event_id, and
+        // original_event_id for refunds), compared without the visitor's IP and user agent.
         if (string.IsNullOrEmpty(key) || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            || !http.Request.Path.StartsWithSegments(ApiRoutes.Prefix)
             || http.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value is not { } tokenClaim)
         {
             await next(http);
@@ -38,7 +47,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         var ct = http.RequestAborted;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        var record = new IdempotencyRecord { TokenId = tokenId, Key = key, RequestHash = hash, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var now = clock.GetUtcNow().UtcDateTime;
+        var record = new IdempotencyRecord { TokenId = tokenId, Key = key, RequestHash = hash, CreatedAt = now, LeasedUntil = now + Lease };
         db.IdempotencyRecords.Add(record);
         try
         {
@@ -48,8 +58,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         {
             db.ChangeTracker.Clear();
             var first = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.TokenId == tokenId && r.Key == key, ct);
-            await ReplayAsync(http, first, hash);
-            return;
+            if (first.StatusCode != 0 || first.RequestHash != hash || !await TakeOverAsync(db, first, now, ct))
+            {
+                await ReplayAsync(http, first, hash);
+                return;
+            }
+
+            // The first request's process died before it answered (its lease ran out): this retry runs it now.
+            record = first;
+            record.LeasedUntil = now + Lease;
+            db.IdempotencyRecords.Attach(record);
         }
 
         // Run the request, keeping a copy of what it answers.
@@ -95,6 +113,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         }
     }
 
+    /// <summary>
+    /// Takes over a key whose first request holds it no longer (its lease ended without an answer): one
+    /// conditional update, so of several retries at once exactly one runs the request.
+    /// </summary>
+    private static async Task<bool> TakeOverAsync(AppDbContext db, IdempotencyRecord first, DateTime now, CancellationToken ct)
+    {
+        var legacyStart = now - Lease;
+        var leased = now + Lease;
+        return await db.IdempotencyRecords
+            .Where(r => r.Id == first.Id && r.StatusCode == 0
+                && (r.LeasedUntil != null ? r.LeasedUntil < now : r.CreatedAt < legacyStart))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeasedUntil, leased), ct) == 1;
+    }
+
     private static async Task ReplayAsync(HttpContext http, IdempotencyRecord first, string hash)
     {
         if (first.RequestHash != hash)
@@ -106,6 +138,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
 
         if (first.StatusCode == 0)
         {
+            http.Response.Headers.RetryAfter = "1";
             await ApiResponses.Problem(StatusCodes.Status409Conflict, "Request in progress",
                 $"A request with {Header} \"{first.Key}\" is still being processed. Retry shortly.").ExecuteAsync(http);
             return;

@@ -63,6 +63,19 @@ public static class MoneyUnits
 
     public static decimal FromUnits(long units) => units / Scale;
 
+    public static decimal FromUnits(decimal units) => units / Scale;
+
+    /// <summary>
+    /// Sums in SQL add whole 10^8-unit parts and what is left apart (<c>SUM(u / SumSplit)</c>, <c>SUM(u % SumSplit)</c>;
+    /// both databases divide integers toward zero and keep the dividend's sign), so no total overflows a 64-bit
+    /// integer (SQLite's SUM fails with "integer overflow") however many entries there are; <see cref="Combine"/>
+    /// puts the two back together exactly.
+    /// </summary>
+    public const long SumSplit = 100_000_000;
+
+    /// <summary>The exact total, in units, of a split sum.</summary>
+    public static decimal Combine(long wholeParts, long rest) => (decimal)wholeParts * SumSplit + rest;
+
     /// <summary>The largest amount accepted anywhere (keeps scaled values far inside a 64-bit integer).</summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
 }

@@ -109,7 +109,7 @@ public static class AppServices
 
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
-        services.AddConversionProcessing();
+        services.AddConversionProcessing(builder.Configuration);
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

@@ -50,6 +50,18 @@ public sealed class CurrentUser(IServiceProvider services)
     public Task<bool> CanEditAsync() => IsInAnyRoleAsync(Roles.Admin, Roles.Operator);
     public Task<bool> IsAdminAsync() => IsInAnyRoleAsync(Roles.Admin);
 
+    /// <summary>
+    /// May send conversions, refunds and identifies to the tracking API: a token of the tracking role, or
+    /// of a role that may edit (an Admin or Operator token, or such a person in the dashboard).
+    /// </summary>
+    public Task<bool> CanSendTrackingAsync() => IsInAnyRoleAsync([.. Roles.TrackingSenders]);
+
+    /// <summary>The API token acting, when it is one: idempotency keys are scoped to it.</summary>
+    public async Task<int?> TokenIdAsync() =>
+        int.TryParse((await GetAsync()).FindFirst(Features.ApiTokens.ApiTokenAuthenticationHandler.TokenIdClaim)?.Value, global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
+
     /// <summary>A principal for work the system does on its own behalf (seeding, start-up).</summary>
     public static ClaimsPrincipal System(string role = Roles.Admin) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "system"), new Claim(ClaimTypes.Role, role)], "System"));

@@ -76,7 +76,9 @@ public static class ConversionEndpoints
     public static void MapConvert(this RouteGroupBuilder v1)
     {
         v1.MapPost("/convert", ConvertAsync).WithName("Convert").WithIdempotencyKey()
-            .WithSummary("Record a conversion of a referred user (purchase, subscription, or a refund of an earlier conversion); processed within a second. Send Idempotency-Key (or event_id) so a retry is recorded once")
+            .RequireAuthorization(TrackingEndpoints.SenderPolicy)
+            .WithSummary("From your backend, with an API token (Tracking role, or Operator/Admin): record a conversion of a referred user (purchase, subscription, or a refund of an earlier conversion); processed within a second. Send Idempotency-Key (or event_id) so a retry is recorded once; keys are per token")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<ConvertResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -117,8 +119,9 @@ public static class ConversionEndpoints
                 "The idempotency key is ambiguous.");
         }
 
-        var trusted = await TrackingEndpoints.CallerHasTokenAsync(http);
-        var client = ClientInfo.From(http, options.Value, trusted).WithReported(body.IpAddress, body.UserAgent, trusted);
+        // Only reached with a valid token (SenderPolicy): its forwarded details count, and the service checks its role.
+        TrackingEndpoints.UseCaller(http);
+        var client = ClientInfo.From(http, options.Value, callerHasToken: true).WithReported(body.IpAddress, body.UserAgent, trusted: true);
         var p = body.Payload;
         if (p?.Meta is { } meta && meta.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
         {

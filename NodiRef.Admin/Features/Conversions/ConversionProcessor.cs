@@ -87,8 +87,9 @@ public sealed class ConversionProcessor(
 
 public static class ConversionProcessingRegistration
 {
-    public static IServiceCollection AddConversionProcessing(this IServiceCollection services)
+    public static IServiceCollection AddConversionProcessing(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();
         services.AddSingleton<ConversionProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());

@@ -7,8 +7,14 @@ using NodiRef.Admin.Features.Rewards;
 namespace NodiRef.Admin.Features.Conversions;
 
 /// <summary>Records conversions (the public API's convert), lists them, and lets people accept, reject or refund them.</summary>
-public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ConversionSignal signal, TimeProvider clock)
+public sealed class ConversionService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    CurrentUser currentUser,
+    ConversionSignal signal,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<ConversionOptions> options)
 {
+    private const string SendDenied = "Conversions and refunds are sent from your backend with an API token of the Tracking role (or Operator or Admin).";
     private const string ReadDenied = "You are not allowed to see conversions.";
     private const string EditDenied = "Only admins and operators can review or refund conversions.";
 
@@ -41,6 +47,13 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
     /// </summary>
     public async Task<Result<ConversionReceipt>> RecordAsync(ConversionInput input, CancellationToken ct = default)
     {
+        if (!await currentUser.CanSendTrackingAsync())
+        {
+            return Result<ConversionReceipt>.Forbidden(SendDenied);
+        }
+
+        var tokenId = await currentUser.TokenIdAsync();
+        var maxAmount = options.Value.EffectiveMaxAmount;
         var eventType = input.EventType?.Trim().ToLowerInvariant();
         var p = input.Payload;
         var key = string.IsNullOrWhiteSpace(input.EventKey) ? null : input.EventKey.Trim();
@@ -62,7 +75,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
                 .Check(p.Currency is null || currency is not null, Fields.Currency, $"Unknown currency \"{p.Currency}\": use an ISO 4217 code such as USD or EUR.")
                 .Check(refund || p.Amount is not null, Fields.Amount, "amount is required (0 or more).")
                 .Check(p.Amount is null || p.Amount >= 0, Fields.Amount, "amount must be 0 or more.")
-                .Check(p.Amount is null || p.Amount <= MoneyUnits.MaxAmount, Fields.Amount, $"amount must be at most {MoneyUnits.MaxAmount:0}.")
+                .Check(p.Amount is null || p.Amount <= maxAmount, Fields.Amount, $"amount must be at most {maxAmount:0.####} (the setting Conversions:MaxAmount).")
                 .Check(p.Amount is null || p.Amount.Value.Scale <= 4 || decimal.Round(p.Amount.Value, 4) == p.Amount.Value, Fields.Amount, "amount has at most 4 decimal places.")
                 .Check(refund || p.Currency is not null, Fields.Currency, "currency is required: an ISO 4217 code such as USD or EUR.");
             if (eventType == ConversionTypes.Purchase)
@@ -94,7 +107,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (key is not null && await ReplayAsync(db, key, input.RequestHash, ct) is { } replay)
+        if (key is not null && await ReplayAsync(db, tokenId, key, input.RequestHash, ct) is { } replay)
         {
             return replay;
         }
@@ -103,6 +116,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         {
             PublicId = Guid.CreateVersion7(),
             EventKey = key,
+            TokenId = tokenId,
             RequestHash = key is null ? null : input.RequestHash,
             EventType = eventType!,
             ProductId = Clean(p!.ProductId),
@@ -120,7 +134,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
 
         if (eventType == ConversionTypes.Refund)
         {
-            var refund = await PrepareRefundAsync(db, conversion, p, currency, ct);
+            var refund = await PrepareRefundAsync(db, conversion, p, currency, tokenId, ct);
             if (refund is not null)
             {
                 return refund;
@@ -152,16 +166,17 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         {
             // The same key arrived twice at once: the first one stored answers both.
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
-            return await ReplayAsync(fresh, key, input.RequestHash, ct) ?? throw new InvalidOperationException("A conversion key clashed but cannot be read back.", e);
+            return await ReplayAsync(fresh, tokenId, key, input.RequestHash, ct) ?? throw new InvalidOperationException("A conversion key clashed but cannot be read back.", e);
         }
 
         signal.Notify();
         return Result<ConversionReceipt>.Ok(new ConversionReceipt(conversion, Replayed: false));
     }
 
-    private static async Task<Result<ConversionReceipt>?> ReplayAsync(AppDbContext db, string key, string requestHash, CancellationToken ct)
+    /// <summary>The conversion this sender (token) already recorded with <paramref name="key"/>: keys are per token.</summary>
+    private static async Task<Result<ConversionReceipt>?> ReplayAsync(AppDbContext db, int? tokenId, string key, string requestHash, CancellationToken ct)
     {
-        var existing = await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.EventKey == key, ct);
+        var existing = await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.TokenId == tokenId && c.EventKey == key, ct);
         if (existing is null)
         {
             return null;
@@ -195,11 +210,13 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         };
     }
 
-    private static async Task<Result<ConversionReceipt>?> PrepareRefundAsync(AppDbContext db, Conversion refund, ConversionPayload p, string? currency, CancellationToken ct)
+    private static async Task<Result<ConversionReceipt>?> PrepareRefundAsync(AppDbContext db, Conversion refund, ConversionPayload p, string? currency, int? tokenId, CancellationToken ct)
     {
+        // original_event_id is the key the same sender used: another token's keys are not this one's to name.
         var originalKey = p.OriginalEventId?.Trim();
-        var original = await db.Conversions.AsNoTracking()
-            .FirstOrDefaultAsync(c => p.ConversionId != null ? c.PublicId == p.ConversionId : c.EventKey == originalKey, ct);
+        var original = p.ConversionId is { } conversionId
+            ? await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.PublicId == conversionId, ct)
+            : await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.TokenId == tokenId && c.EventKey == originalKey, ct);
         if (original is null)
         {
             return Result<ConversionReceipt>.NotFound(p.ConversionId is not null
@@ -395,7 +412,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
         var v = new Validation()
             .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength)
             .Check(amount is null || amount > 0, Fields.Amount, "A refund's amount must be more than 0 (leave it out to refund all that is left).")
-            .Check(amount is null || amount <= MoneyUnits.MaxAmount, Fields.Amount, $"amount must be at most {MoneyUnits.MaxAmount:0}.");
+            .Check(amount is null || amount <= options.Value.EffectiveMaxAmount, Fields.Amount, $"amount must be at most {options.Value.EffectiveMaxAmount:0.####} (the setting Conversions:MaxAmount).");
         if (!v.IsValid)
         {
             return v.ToResult<ConversionRow>();
@@ -413,7 +430,7 @@ public sealed class ConversionService(IDbContextFactory<AppDbContext> dbFactory,
             ReviewedAt = now,
             ReviewNote = note,
         };
-        var problem = await PrepareRefundAsync(db, refund, new ConversionPayload(Amount: amount, ConversionId: publicId), null, ct);
+        var problem = await PrepareRefundAsync(db, refund, new ConversionPayload(Amount: amount, ConversionId: publicId), null, tokenId: null, ct);
         if (problem is not null)
         {
             return problem.As<ConversionRow>();

@@ -252,13 +252,13 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
         var money = await db.Rewards.AsNoTracking()
             .Where(r => r.PartnerId == partnerId && r.Status != RewardStatus.Reversed)
             .GroupBy(r => new { r.Currency, r.Status })
-            .Select(g => new { g.Key.Currency, g.Key.Status, Units = g.Sum(r => r.AmountUnits) })
+            .Select(g => new { g.Key.Currency, g.Key.Status, Whole = g.Sum(r => r.AmountUnits / MoneyUnits.SumSplit), Rest = g.Sum(r => r.AmountUnits % MoneyUnits.SumSplit) })
             .ToListAsync(ct);
         var balances = money.GroupBy(m => m.Currency).OrderBy(g => g.Key).Select(g => new RewardBalance(
             g.Key,
-            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Pending).Sum(m => m.Units)),
-            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Approved).Sum(m => m.Units)),
-            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Paid).Sum(m => m.Units)))).ToList();
+            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Pending).Sum(m => MoneyUnits.Combine(m.Whole, m.Rest))),
+            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Approved).Sum(m => MoneyUnits.Combine(m.Whole, m.Rest))),
+            MoneyUnits.FromUnits(g.Where(m => m.Status == RewardStatus.Paid).Sum(m => MoneyUnits.Combine(m.Whole, m.Rest))))).ToList();
         return Result<PartnerActivityTotals>.Ok(new PartnerActivityTotals(
             referrals,
             conversions.Where(c => c.Status == ConversionStatus.Accepted).Sum(c => c.Count),

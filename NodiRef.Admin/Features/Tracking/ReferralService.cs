@@ -134,6 +134,12 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
     /// <summary>Records that a partner is browsing in this session (their own IP and user agent).</summary>
     public async Task<Result<PartnerSession>> IdentifyAsync(IdentifyInput input, CancellationToken ct = default)
     {
+        // It marks IPs whose conversions become suspicious, and it tells which partners exist: a credential's job.
+        if (!await currentUser.CanSendTrackingAsync())
+        {
+            return Result<PartnerSession>.Forbidden("Identify is called from your backend with an API token of the Tracking role (or Operator or Admin).");
+        }
+
         if (input.PartnerId is null && string.IsNullOrWhiteSpace(input.PartnerExternalId))
         {
             return Result<PartnerSession>.Invalid(Fields.PartnerId, "partner_id (or the partner's external_id) is required.");

@@ -25,6 +25,12 @@ public static class TrackingEndpoints
 {
     public const string CorsPolicy = "tracking";
 
+    /// <summary>
+    /// Convert, refund and identify: an API token must be sent (401 otherwise); the service then checks that its
+    /// role may send them (Tracking, Operator or Admin; 403 otherwise).
+    /// </summary>
+    public const string SenderPolicy = "TrackingSender";
+
     public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
@@ -34,12 +40,14 @@ public static class TrackingEndpoints
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();
         services.AddSingleton<TrackingRateLimiter>();
+        services.AddAuthorizationBuilder().AddPolicy(SenderPolicy, policy =>
+            policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").WithTags("Tracking").AllowAnonymous()
+        var v1 = endpoints.MapGroup("/v1").WithTags("Tracking")
             .RequireCors(CorsPolicy).AddEndpointFilter(TrackingRateLimiter.Filter);
 
         // The busiest routes run straight from routing (ShortCircuit): a hit waits for its batch's commit, and
@@ -55,13 +63,14 @@ public static class TrackingEndpoints
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get], acceptCorsPreflight: true))
             .ShortCircuit();
 
-        v1.MapPost("/referral", ReferralAsync).WithName("Referral")
+        v1.MapPost("/referral", ReferralAsync).WithName("Referral").AllowAnonymous()
             .WithSummary("Record a sign-up that came through a click: tracking_id (required), external_id (the user's id in your system, recommended)")
             .Produces<ReferralResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        v1.MapPost("/identify", IdentifyAsync).WithName("Identify")
-            .WithSummary("Mark the current browser session as a partner's own (partner_id or the partner's external_id), so self-referrals can be caught")
-            .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapPost("/identify", IdentifyAsync).WithName("Identify").RequireAuthorization(SenderPolicy)
+            .WithSummary("From your backend, with an API token: mark a partner's own browser session (partner_id or the partner's external_id; the browser's ip_address and user_agent), so self-referrals can be caught")
+            .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapConvert();
 
         endpoints.MapGet("/r/{code}", (string code, HttpContext http) => hits.ShortLinkAsync(code, http)).ExcludeFromDescription().ShortCircuit();
@@ -80,11 +89,15 @@ public static class TrackingEndpoints
 
     private static async Task<IResult> IdentifyAsync(IdentifyRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
     {
-        var trusted = await CallerHasTokenAsync(http);
-        var client = ClientInfo.From(http, options.Value, trusted).WithReported(body.IpAddress, body.UserAgent, trusted);
+        // Only reached with a valid token (SenderPolicy): its forwarded details count, and the service checks its role.
+        UseCaller(http);
+        var client = ClientInfo.From(http, options.Value, callerHasToken: true).WithReported(body.IpAddress, body.UserAgent, trusted: true);
         var result = await referrals.IdentifyAsync(new IdentifyInput(body.PartnerId, body.ExternalId, client), ct);
         return result.Succeeded ? TypedResults.Json(new { success = true }, ApiJson.Options) : ApiResponses.Problem(result);
     }
+
+    /// <summary>The services check permissions against the token the request was authorized with.</summary>
+    internal static void UseCaller(HttpContext http) => http.RequestServices.GetRequiredService<Common.CurrentUser>().Set(http.User);
 
     /// <summary>A server calling on behalf of its visitor proves it with an API token; then its forwarded headers count.</summary>
     internal static async Task<bool> CallerHasTokenAsync(HttpContext http)

@@ -27,8 +27,73 @@ public sealed class TrackingOptions
     /// <summary>Links the click writer remembers between batches (it forgets them all whenever anyone else writes).</summary>
     public int LinkCacheSize { get; set; } = 100_000;
 
-    /// <summary>Proxies (IP addresses) whose X-Forwarded-For / X-Real-IP / X-User-Agent headers are believed.</summary>
-    public string[] TrustedProxies { get; set; } = [];
+    /// <summary>
+    /// Proxies whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto headers are believed: IP addresses, or networks
+    /// in CIDR notation (<c>10.0.0.0/8</c>). Entries that are neither are ignored (and logged at start).
+    /// </summary>
+    public string[] TrustedProxies
+    {
+        get => _trustedProxies;
+        set
+        {
+            _trustedProxies = value ?? [];
+            _networks = null;
+        }
+    }
+
+    private string[] _trustedProxies = [];
+    private System.Net.IPNetwork[]? _networks;
+
+    /// <summary>The trusted proxies as parsed networks (an address is a network of one).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedNetworks => _networks ??= ParseNetworks(_trustedProxies);
+
+    /// <summary>Whether <paramref name="address"/> is one of the trusted proxies.</summary>
+    public bool IsTrustedProxy(System.Net.IPAddress? address)
+    {
+        if (address is null || _trustedProxies.Length == 0)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        foreach (var network in TrustedNetworks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static System.Net.IPNetwork[] ParseNetworks(string[] entries)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in entries)
+        {
+            var text = entry?.Trim();
+            if (System.Net.IPNetwork.TryParse(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(text, out var address))
+            {
+                if (address.IsIPv4MappedToIPv6)
+                {
+                    address = address.MapToIPv4();
+                }
+
+                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+        }
+
+        return [.. networks];
+    }
 
     /// <summary>Requests per minute per client IP on the public routes (per app instance); 0 turns the limit off.</summary>
     public int RequestsPerMinutePerIp { get; set; } = 600;

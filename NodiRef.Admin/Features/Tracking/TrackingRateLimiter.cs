@@ -49,9 +49,15 @@ public sealed class TrackingRateLimiter : IDisposable
         return ApiResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"Too many requests from this address. Retry in {retryAfter} s.");
     }
 
-    /// <summary>The filter that applies the limit to every endpoint it is added to.</summary>
+    /// <summary>
+    /// The filter that applies the limit to every endpoint it is added to. A request already authorized with an API
+    /// token (convert, identify) is a shop's backend, which sends for all its visitors from one address: the
+    /// token, which can be revoked, is what it is held to, not the per-address budget of browsers.
+    /// </summary>
     public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.RequestServices.GetRequiredService<TrackingRateLimiter>().Check(context.HttpContext) ?? await next(context);
+        (context.HttpContext.User.HasClaim(c => c.Type == ApiTokens.ApiTokenAuthenticationHandler.TokenIdClaim)
+            ? null
+            : context.HttpContext.RequestServices.GetRequiredService<TrackingRateLimiter>().Check(context.HttpContext)) ?? await next(context);
 
     public void Dispose() => _limiter?.Dispose();
 }
