@@ -17,6 +17,45 @@ public sealed class IdempotencyTests(ApiFactory api) : ApiTest(api)
         return await db.Partners.CountAsync(p => p.Name == name, Ct);
     }
 
+    /// <summary>The record a first request leaves while it runs, as a process killed at that moment leaves it for good.</summary>
+    private async Task<Microsoft.AspNetCore.Http.PathString> GivenUnansweredAsync(int tokenId, string key, string body, DateTime leasedUntil)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("POST /api/partners\n" + body)));
+        await using var db = Api.Db();
+        db.IdempotencyRecords.Add(new IdempotencyRecord
+        {
+            TokenId = tokenId, Key = key, RequestHash = hash, CreatedAt = Api.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1), LeasedUntil = leasedUntil,
+        });
+        await db.SaveChangesAsync(Ct);
+        return "/api/partners";
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_first_request_died_runs_once_its_lease_is_over()
+    {
+        var token = await Api.CreateTokenRecordAsync(Roles.Operator);
+        var client = Api.Client(token.Secret);
+        var now = Api.Clock.GetUtcNow().UtcDateTime;
+        var crashedKey = Unique("crashed-");
+        var crashed = Body(new { name = Unique("After crash ") });
+        var runningKey = Unique("running-");
+        var running = Body(new { name = Unique("Still running ") });
+        var path = await GivenUnansweredAsync(token.Token.Id, crashedKey, crashed, leasedUntil: now.AddSeconds(-1));
+        await GivenUnansweredAsync(token.Token.Id, runningKey, running, leasedUntil: now.AddSeconds(20));
+
+        var retried = await client.PostApiAsync(path, crashed, Key(crashedKey));
+        var replayed = await client.PostApiAsync(path, crashed, Key(crashedKey));
+        var waiting = await client.PostApiAsync(path, running, Key(runningKey));
+
+        var created = retried.AssertOne(HttpStatusCode.Created);
+        Assert.Equal(("true", retried.Text), (replayed.Header(Replayed), replayed.Text));
+        waiting.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal("1", waiting.Header("Retry-After"));
+        Assert.Equal(1, await PartnersNamedAsync(created.Str("name")));
+        await using var db = Api.Db();
+        Assert.Equal(0, await db.Partners.CountAsync(p => p.Name.StartsWith("Still running "), Ct));
+    }
+
     [Fact]
     public async Task A_retried_create_replays_the_first_answer_and_writes_once()
     {
