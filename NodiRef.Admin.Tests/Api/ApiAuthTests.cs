@@ -148,6 +148,21 @@ public sealed class ApiAuthTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_tracking_token_reads_and_writes_nothing_under_the_api()
+    {
+        var f = await GivenFixtureAsync();
+        foreach (var row in AllRoutes)
+        {
+            var (method, route, body) = row.Data;
+            var before = await SnapshotAsync(f);
+            var (m, url, json) = Fill(f, method, route, body);
+            var answer = await Api.Tracking.SendApiAsync(m, url, json);
+            answer.AssertProblem(HttpStatusCode.Forbidden);
+            Assert.Equal(before, await SnapshotAsync(f));
+        }
+    }
+
+    [Fact]
     public async Task An_operator_may_edit_a_link_but_not_move_it_to_another_project()
     {
         var from = await GivenProjectAsync();

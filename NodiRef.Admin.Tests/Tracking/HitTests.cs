@@ -136,18 +136,21 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Forwarded_client_headers_count_only_from_a_caller_with_an_api_token()
+    public async Task Forwarded_client_headers_count_only_from_a_caller_with_a_token_that_may_send()
     {
         var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
 
         var forged = await HitWithHeadersAsync(app.Anonymous(), link.Code);
-        var server = await HitWithHeadersAsync(app.Viewer, link.Code);
+        var viewer = await HitWithHeadersAsync(app.Viewer, link.Code);
+        var server = await HitWithHeadersAsync(app.Tracking, link.Code);
 
         await using var db = app.Db();
         var browserClick = await db.Clicks.SingleAsync(c => c.TrackingId == forged, Ct);
+        var viewerClick = await db.Clicks.SingleAsync(c => c.TrackingId == viewer, Ct);
         var serverClick = await db.Clicks.SingleAsync(c => c.TrackingId == server, Ct);
         Assert.NotEqual("203.0.113.9", browserClick.IpAddress);
         Assert.NotEqual("Forwarded Agent/1.0", browserClick.UserAgent);
+        Assert.Equal((browserClick.IpAddress, browserClick.UserAgent), (viewerClick.IpAddress, viewerClick.UserAgent));
         Assert.Equal("203.0.113.9", serverClick.IpAddress);
         Assert.Equal("Forwarded Agent/1.0", serverClick.UserAgent);
     }

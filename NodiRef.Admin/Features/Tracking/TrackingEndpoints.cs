@@ -99,14 +99,18 @@ public static class TrackingEndpoints
     /// <summary>The services check permissions against the token the request was authorized with.</summary>
     internal static void UseCaller(HttpContext http) => http.RequestServices.GetRequiredService<Common.CurrentUser>().Set(http.User);
 
-    /// <summary>A server calling on behalf of its visitor proves it with an API token; then its forwarded headers count.</summary>
+    /// <summary>
+    /// A server calling on behalf of its visitor proves it with an API token of a role that may send tracking
+    /// events (Tracking, Operator, Admin); then its forwarded headers count. A Viewer token forwards nothing.
+    /// </summary>
     internal static async Task<bool> CallerHasTokenAsync(HttpContext http)
     {
         // The token service is resolved only when there is a token to check: browsers send none.
         string? header = http.Request.Headers.Authorization;
         return header is not null
             && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && await http.RequestServices.GetRequiredService<ApiTokenService>().AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is not null;
+            && await http.RequestServices.GetRequiredService<ApiTokenService>().AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is { } token
+            && Roles.TrackingSenders.Contains(token.Role);
     }
 
     internal static IResult Overloaded(HttpContext http)
