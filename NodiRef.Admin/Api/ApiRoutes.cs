@@ -47,6 +47,18 @@ public static class ApiRoutes
         {
             api.Use(async (http, next) =>
             {
+                // A chunked body has no length to refuse up front: the server stops reading it past the limit
+                // (and the JSON reader's 413 becomes problem details, ApiExceptionHandler).
+                if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = MaxBodyBytes;
+                }
+
+                if (http.Request.ContentLength is null && !HttpMethods.IsGet(http.Request.Method))
+                {
+                    http.Request.Body = new BoundedRequestBody(http.Request.Body, MaxBodyBytes);
+                }
+
                 if (http.Request.ContentLength > MaxBodyBytes)
                 {
                     await ApiResponses.Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than {MaxBodyBytes / 1024} KB.").ExecuteAsync(http);

@@ -7,13 +7,16 @@ namespace NodiRef.Admin.Data;
 
 /// <summary>
 /// Per-connection SQLite settings: WAL lets readers and the writer work side by side, and
-/// synchronous=NORMAL is durable in WAL mode for everything but a power cut mid-checkpoint.
+/// synchronous=NORMAL is durable in WAL mode for everything but a power cut mid-checkpoint. The log is
+/// truncated back to <see cref="JournalSizeLimit"/> after a checkpoint, so a burst does not leave it large.
 /// Applied once per physical connection: pooled connections keep them.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    public const long JournalSizeLimit = 64 * 1024 * 1024;
+
     // mmap lets random reads of a large file come straight from the OS page cache, shared by all connections.
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192;";
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864; PRAGMA busy_timeout=10000; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192;";
 
     // Keyed by the native handle, which the pool reuses across SqliteConnection objects.
     private static readonly ConditionalWeakTable<object, object> Configured = [];

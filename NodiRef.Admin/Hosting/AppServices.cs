@@ -47,6 +47,14 @@ public static class AppServices
         // environment, not only Development; a published app has them in wwwroot anyway.
         builder.WebHost.UseStaticWebAssets();
 
+        // No request body is larger than the API's 64 KB unless an endpoint says so, whatever its transfer
+        // encoding (Kestrel's default is 30 MB); the Server header tells attackers nothing they need.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = ApiRoutes.MaxBodyBytes;
+        });
+
         var services = builder.Services;
         var database = DatabaseConfiguration.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
 

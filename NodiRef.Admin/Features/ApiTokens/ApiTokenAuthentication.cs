@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.ApiTokens;
 
@@ -42,7 +43,7 @@ public sealed class ApiTokenAuthenticationHandler(
 
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, $"token:{token.Id}"),
+                new Claim(ClaimTypes.NameIdentifier, $"{CurrentUser.TokenIdPrefix}{token.Id}"),
                 new Claim(ClaimTypes.Name, $"API token {token.Name} ({token.Prefix})"),
                 new Claim(ClaimTypes.Role, token.Role),
                 new Claim(TokenIdClaim, token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),

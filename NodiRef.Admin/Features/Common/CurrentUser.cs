@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Common;
@@ -10,6 +12,8 @@ namespace NodiRef.Admin.Features.Common;
 /// </summary>
 public sealed class CurrentUser(IServiceProvider services)
 {
+    /// <summary>How API-token principals start their NameIdentifier (they are no user).</summary>
+    public const string TokenIdPrefix = "token:";
     private ClaimsPrincipal? _principal;
 
     public void Set(ClaimsPrincipal principal) => _principal = principal;
@@ -37,11 +41,31 @@ public sealed class CurrentUser(IServiceProvider services)
         return services.GetService<IHttpContextAccessor>()?.HttpContext?.User ?? new ClaimsPrincipal(new ClaimsIdentity());
     }
 
+    /// <summary>
+    /// True when the actor has one of <paramref name="roles"/>. For a signed-in person the roles and the
+    /// enabled state are read from the database on every check: a cookie or circuit keeps the roles it
+    /// was issued with for a while, and a demoted or disabled user must lose the right at once.
+    /// API tokens (their role is checked live on every request) and system principals keep their claims.
+    /// </summary>
     public async Task<bool> IsInAnyRoleAsync(params string[] roles)
     {
         var user = await GetAsync();
-        return user.Identity?.IsAuthenticated == true && roles.Any(user.IsInRole);
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return false;
+        }
+
+        if (PersonId(user) is not { } userId)
+        {
+            return roles.Any(user.IsInRole);
+        }
+
+        var current = await CurrentRolesAsync(userId);
+        return roles.Any(current.Contains);
     }
+
+    /// <summary>The acting person's user id; null for API tokens, the system and nobody.</summary>
+    public async Task<string?> UserIdAsync() => PersonId(await GetAsync());
 
     /// <summary>How the acting person (or token) is named in audit trails.</summary>
     public async Task<string> NameAsync() => (await GetAsync()).Identity?.Name ?? "system";
@@ -65,4 +89,22 @@ public sealed class CurrentUser(IServiceProvider services)
     /// <summary>A principal for work the system does on its own behalf (seeding, start-up).</summary>
     public static ClaimsPrincipal System(string role = Roles.Admin) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "system"), new Claim(ClaimTypes.Role, role)], "System"));
+
+    private static string? PersonId(ClaimsPrincipal user)
+    {
+        var id = user.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.NameIdentifier) : null;
+        return string.IsNullOrEmpty(id) || id.StartsWith(TokenIdPrefix, StringComparison.Ordinal) ? null : id;
+    }
+
+    /// <summary>The user's roles now, or none when the account is disabled or gone: one small query.</summary>
+    private async Task<List<string>> CurrentRolesAsync(string userId)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await (from ur in db.UserRoles
+                      join r in db.Roles on ur.RoleId equals r.Id
+                      join u in db.Users on ur.UserId equals u.Id
+                      where ur.UserId == userId && !u.IsDisabled
+                      select r.Name!).ToListAsync();
+    }
 }
