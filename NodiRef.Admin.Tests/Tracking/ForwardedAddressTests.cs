@@ -89,6 +89,15 @@ public sealed class ForwardedAddressTests(ApiFactory app) : IClassFixture<ApiFac
         Assert.Equal(cases.Select(c => c.Stored), ids.Select(id => stored[id]));
     }
 
+    [Fact]
+    public void A_trusted_proxy_entry_that_is_no_address_or_network_stops_the_start()
+    {
+        using var typo = app.WithWebHostBuilder(b => b.UseSetting("Tracking:TrustedProxies:0", "10.0.0.300"));
+
+        var refused = Assert.ThrowsAny<Exception>(() => typo.CreateClient());
+        Assert.Contains("Tracking:TrustedProxies", refused.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Plays the part of the network: the connection comes from the address the request names.</summary>
     private sealed class ConnectionFrom : IStartupFilter
     {

@@ -47,13 +47,9 @@ public static class ApiRoutes
         {
             api.Use(async (http, next) =>
             {
-                // A chunked body has no length to refuse up front: the server stops reading it past the limit
-                // (and the JSON reader's 413 becomes problem details, ApiExceptionHandler).
-                if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                {
-                    limit.MaxRequestBodySize = MaxBodyBytes;
-                }
-
+                // A chunked body has no length to refuse up front: reading stops past the limit with a 413, which
+                // ApiExceptionHandler answers as problem details. (Kestrel's own limit is the same, AppServices;
+                // this one also holds where the server sets none, such as the in-memory test server.)
                 if (http.Request.ContentLength is null && !HttpMethods.IsGet(http.Request.Method))
                 {
                     http.Request.Body = new BoundedRequestBody(http.Request.Body, MaxBodyBytes);

@@ -15,15 +15,22 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
     public static ClientInfo From(HttpContext http, TrackingOptions options, bool callerHasToken)
     {
         var headers = http.Request.Headers;
+        var userAgent = (string?)headers.UserAgent;
+        var viaProxy = options.IsTrustedProxy(http.Connection.RemoteIpAddress);
+        if (!callerHasToken && !viaProxy)
+        {
+            // A browser talking to us directly (every hit without a proxy): its forwarding headers mean nothing.
+            return new ClientInfo(Normalize(http.Connection.RemoteIpAddress)?.ToString(), string.IsNullOrEmpty(userAgent) ? null : userAgent).Bounded();
+        }
+
         var hop = Walk(http, options);
         var ip = hop.Client;
-        var userAgent = (string?)headers.UserAgent;
         if (callerHasToken)
         {
             ip = hop.ClaimedByClient ?? Valid(headers["X-Real-IP"]) ?? ip;
             userAgent = (string?)headers["X-User-Agent"] is { Length: > 0 } forwardedAgent ? forwardedAgent : userAgent;
         }
-        else if (hop.Entries is null && options.IsTrustedProxy(http.Connection.RemoteIpAddress) && Valid(headers["X-Real-IP"]) is { } real)
+        else if (!hop.HadForwardedFor && Valid(headers["X-Real-IP"]) is { } real)
         {
             // A trusted proxy that names its client in X-Real-IP only (no X-Forwarded-For).
             ip = real;
@@ -55,7 +62,7 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
         }
 
         // The common case (no proxy configured, or a direct client) parses no header at all.
-        if (options.TrustedProxies.Length == 0 || !options.IsTrustedProxy(remote))
+        if (!options.IsTrustedProxy(remote))
         {
             return remote.ToString();
         }
@@ -89,7 +96,7 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
             if (parsed is null)
             {
                 // A malformed entry ends what can be believed; the proxy in front of it is what we know.
-                return new Hop(current, null, entries);
+                return new Hop(current, null, HadForwardedFor: true);
             }
 
             current = parsed;
@@ -103,7 +110,7 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
             claimed = Valid(entries![i]);
         }
 
-        return new Hop(current, claimed, entries);
+        return new Hop(current, claimed, entries is not null);
     }
 
     private static IPAddress? Normalize(IPAddress? address) => address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
@@ -112,6 +119,6 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
 
     /// <param name="Client">The first address that is not a trusted proxy (the direct client without proxies).</param>
     /// <param name="ClaimedByClient">The origin that client says it forwards: the left-most of the entries it sent.</param>
-    /// <param name="Entries">The X-Forwarded-For entries, null when the request had none.</param>
-    private readonly record struct Hop(IPAddress? Client, IPAddress? ClaimedByClient, string[]? Entries);
+    /// <param name="HadForwardedFor">Whether the request carried any X-Forwarded-For entry.</param>
+    private readonly record struct Hop(IPAddress? Client, IPAddress? ClaimedByClient, bool HadForwardedFor);
 }

@@ -33,7 +33,9 @@ public static class TrackingEndpoints
 
     public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
+        services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section))
+            .Validate(o => !o.InvalidTrustedProxies.Any(), "Tracking:TrustedProxies holds an entry that is neither an IP address (10.0.0.2) nor a network (10.0.0.0/8).")
+            .ValidateOnStart();
         services.AddSingleton<ClickWriter>();
         services.AddScoped<ReferralService>();
         services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());

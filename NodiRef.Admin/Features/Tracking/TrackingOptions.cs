@@ -29,7 +29,8 @@ public sealed class TrackingOptions
 
     /// <summary>
     /// Proxies whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto headers are believed: IP addresses, or networks
-    /// in CIDR notation (<c>10.0.0.0/8</c>). Entries that are neither are ignored (and logged at start).
+    /// in CIDR notation (<c>10.0.0.0/8</c>). An entry that is neither stops the start (<see cref="InvalidTrustedProxies"/>):
+    /// a typo must not leave the app believing nobody's headers without a word.
     /// </summary>
     public string[] TrustedProxies
     {
@@ -70,6 +71,10 @@ public sealed class TrackingOptions
 
         return false;
     }
+
+    /// <summary>The entries of <see cref="TrustedProxies"/> that are neither an address nor a network.</summary>
+    public IEnumerable<string> InvalidTrustedProxies =>
+        _trustedProxies.Where(e => !System.Net.IPNetwork.TryParse(e?.Trim(), out _) && !System.Net.IPAddress.TryParse(e?.Trim(), out _));
 
     private static System.Net.IPNetwork[] ParseNetworks(string[] entries)
     {
