@@ -72,7 +72,7 @@ internal static class ApiRequestSchemas
 
             schema.Required = new HashSet<string>(shape.Required, StringComparer.Ordinal);
             schema.AdditionalPropertiesAllowed = false;
-            schema.Examples = [JsonNode.Parse(shape.Example)];
+            schema.Examples = [JsonNode.Parse(shape.Example)!];
             foreach (var field in shape.Required)
             {
                 if (schema.Properties?.TryGetValue(field, out var property) == true)
