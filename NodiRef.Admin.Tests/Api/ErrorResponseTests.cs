@@ -98,7 +98,9 @@ public sealed class ErrorResponseTests(ApiFactory api) : ApiTest(api)
         {
             var answer = await Admin.SendApiAsync(new HttpMethod(method), Url(t, route), body);
             var problem = answer.AssertProblem(HttpStatusCode.BadRequest);
-            Assert.Contains("not valid JSON", problem.Str("detail"), StringComparison.Ordinal);
+            // A field the route does not have ("partner_id" for a project) is refused as soon as it is read, before the syntax error after it.
+            var detail = problem.Str("detail");
+            Assert.True(detail.Contains("not valid JSON", StringComparison.Ordinal) || detail.StartsWith("Unknown field \"", StringComparison.Ordinal), detail);
         }
 
         Assert.Equal(before, await SnapshotAsync(t));

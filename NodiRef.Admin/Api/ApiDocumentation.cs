@@ -49,6 +49,7 @@ public static class ApiDocumentation
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(ApiRequestSchemas.Apply);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -66,7 +67,7 @@ public static class ApiDocumentation
                         operation.Parameters.Add(Query($"filter[{filter}]", $"Only items whose {filter} matches.", JsonSchemaType.String));
                     }
 
-                    operation.Parameters.Add(Query("page[number]", "Page to return, from 1 (default 1). Alias: page.", JsonSchemaType.Integer));
+                    operation.Parameters.Add(Query("page[number]", $"Page to return, 1-{ListQuery.MaxPageNumber} (default 1). Alias: page.", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("page[size]", $"Items per page, 1-{ListQuery.MaxPageSize} (default {ListQuery.DefaultPageSize}). Alias: item_per_page.", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("page", "Same as page[number].", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("item_per_page", "Same as page[size].", JsonSchemaType.Integer));

@@ -54,6 +54,18 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
 
     private static ProblemDetails BadJson(JsonException json)
     {
+        if (UnknownField(json) is { } unknown)
+        {
+            var message = $"Unknown field \"{unknown}\": this request has no such field (check its name and where it is nested in the API reference).";
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Malformed request body",
+                Detail = message,
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { [unknown] = [message] } },
+            };
+        }
+
         var field = FieldOf(json.Path);
         var wrongValue = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
         var detail = wrongValue && field is not null
@@ -73,4 +85,31 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     // "$.payload.name" -> "payload.name"; "$" -> null.
     private static string? FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$', '.');
+
+    private const string UnmappedStart = "The JSON property '";
+    private const string UnmappedEnd = "' could not be mapped to any .NET member";
+
+    /// <summary>
+    /// The full name ("payload.colour") of a body field the request type does not have (refused by
+    /// <see cref="System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow"/>), or null. The serializer's
+    /// message names the .NET type, which stays inside; only the field's name is taken from it.
+    /// </summary>
+    private static string? UnknownField(JsonException json)
+    {
+        var end = json.Message.IndexOf(UnmappedEnd, StringComparison.Ordinal);
+        if (!json.Message.StartsWith(UnmappedStart, StringComparison.Ordinal) || end < UnmappedStart.Length)
+        {
+            return null;
+        }
+
+        var name = json.Message[UnmappedStart.Length..end];
+        if (name.Length > 100)
+        {
+            name = name[..100] + "...";
+        }
+
+        // The path ends at the object that holds the field, or at the field itself.
+        var at = FieldOf(json.Path);
+        return at is null ? name : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at : $"{at}.{name}";
+    }
 }

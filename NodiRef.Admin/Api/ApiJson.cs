@@ -15,6 +15,8 @@ public static class ApiJson
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
         options.AllowTrailingCommas = false;
         options.MaxDepth = 32;
+        // A field the request does not have is a mistake (another API's name, a typo), never something to ignore.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     }
 
     public static readonly JsonSerializerOptions Options = Create();
@@ -30,9 +32,17 @@ public static class ApiJson
 /// <summary>
 /// A PATCH field: absent (leave as is) is different from present and null (clear it).
 /// </summary>
-public readonly record struct Optional<T>(bool IsSet, T? Value)
+public readonly record struct Optional<T>(bool IsSet, T? Value) : IOptionalValue
 {
     public T? Or(T? current) => IsSet ? Value : current;
+
+    object? IOptionalValue.Boxed => IsSet ? Value : null;
+}
+
+/// <summary>An <see cref="Optional{T}"/> of any type, for checks that look at every field of a body (<see cref="ApiInput"/>).</summary>
+public interface IOptionalValue
+{
+    object? Boxed { get; }
 }
 
 internal sealed class OptionalConverterFactory : JsonConverterFactory

@@ -84,6 +84,7 @@ public static class ApiRoutes
                 context.HttpContext.RequestServices.GetRequiredService<CurrentUser>().Set(context.HttpContext.User);
                 return await next(context);
             })
+            .AddEndpointFilter(ApiInput.Filter)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 

@@ -16,6 +16,9 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 100;
 
+    /// <summary>The last page a list serves: 100 million rows in at most, far past any real list, and never an offset that overflows.</summary>
+    public const int MaxPageNumber = 1_000_000;
+
     public string? Filter(string name) => Filters.GetValueOrDefault(name);
 
     public bool Has(string include) => Includes.Contains(include);
@@ -56,7 +59,7 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
             switch (key)
             {
                 case "page[number]" or "page":
-                    page = ParsePositive(errors, key, value, int.MaxValue);
+                    page = ParsePositive(errors, key, value, MaxPageNumber);
                     break;
                 case "page[size]" or "item_per_page":
                     size = ParsePositive(errors, key, value, MaxPageSize);
@@ -98,7 +101,7 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
             return n;
         }
 
-        errors.Add(key, max == int.MaxValue ? $"{key} must be a whole number from 1." : $"{key} must be a whole number from 1 to {max}.");
+        errors.Add(key, $"{key} must be a whole number from 1 to {max.ToString("N0", CultureInfo.InvariantCulture)}.");
         return null;
     }
 

@@ -10,6 +10,7 @@ public record PageRequest(int PageIndex = 0, int PageSize = 25, SortSpec? Sort =
 {
     public const int MaxPageSize = 200;
 
-    public int Skip => Math.Max(0, PageIndex) * Take;
+    // In long, then bounded: a far page number must not wrap around to an earlier (or negative) offset.
+    public int Skip => (int)Math.Min((long)Math.Max(0, PageIndex) * Take, int.MaxValue);
     public int Take => Math.Clamp(PageSize, 1, MaxPageSize);
 }

@@ -29,12 +29,19 @@ public static class PartnerEvents
 
         if (to is { } t)
         {
-            var end = t.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = EndOf(t);
             q = q.Where(e => e.CreatedAt < end);
         }
 
         return q;
     }
+
+    /// <summary>
+    /// The first instant after UTC day <paramref name="day"/>. The last day there is (9999-12-31, what clients
+    /// send for "no end") has no next day: it ends at the latest time there is.
+    /// </summary>
+    public static DateTime EndOf(DateOnly day) =>
+        day == DateOnly.MaxValue ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>The partner names, project names and link codes of one page of events, in three small queries.</summary>
     public static async Task<EventNames> NamesAsync(AppDbContext db, IEnumerable<IPartnerEvent> page, CancellationToken ct)

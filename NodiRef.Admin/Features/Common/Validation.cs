@@ -28,20 +28,24 @@ public sealed class Validation
         return this;
     }
 
-    public Validation Required(string? value, string field, string label, int maxLength)
+    public Validation Required(string? value, string field, string label, int maxLength, bool multiLine = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             return Add(field, $"{label} is required.");
         }
 
-        return Check(value.Trim().Length <= maxLength, field, $"{label} must be at most {maxLength} characters.");
+        return Check(value.Trim().Length <= maxLength, field, $"{label} must be at most {maxLength} characters.").Text(value, field, label, multiLine);
     }
 
-    public Validation Optional(string? value, string field, string label, int maxLength) =>
+    public Validation Optional(string? value, string field, string label, int maxLength, bool multiLine = false) =>
         string.IsNullOrEmpty(value)
             ? this
-            : Check(value.Trim().Length <= maxLength, field, $"{label} must be at most {maxLength} characters.");
+            : Check(value.Trim().Length <= maxLength, field, $"{label} must be at most {maxLength} characters.").Text(value, field, label, multiLine);
+
+    /// <summary>Refuses characters no stored text may hold (<see cref="TextRules"/>); the dashboard's forms come through here too.</summary>
+    public Validation Text(string? value, string field, string label, bool multiLine = false) =>
+        TextRules.Problem(value, multiLine) is { } problem ? Add(field, $"{label} must not contain {problem}.") : this;
 
     /// <summary>Invalid (400) when any field is malformed; Conflict (409) when the only problems are clashes.</summary>
     public Result<T> ToResult<T>() =>

@@ -339,7 +339,7 @@ public sealed class ConversionService(
 
         note = Clean(note);
         var v = new Validation()
-            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength)
+            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength, multiLine: true)
             .Check(decision != ConversionStatus.Rejected || note is not null, Fields.Note, "Say why it is rejected: the partner and your colleagues will see this note.");
         if (!v.IsValid)
         {
@@ -410,7 +410,7 @@ public sealed class ConversionService(
 
         note = Clean(note);
         var v = new Validation()
-            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength)
+            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength, multiLine: true)
             .Check(amount is null || amount > 0, Fields.Amount, "A refund's amount must be more than 0 (leave it out to refund all that is left).")
             .Check(amount is null || amount <= options.Value.EffectiveMaxAmount, Fields.Amount, $"amount must be at most {options.Value.EffectiveMaxAmount:0.####} (the setting Conversions:MaxAmount).");
         if (!v.IsValid)

@@ -126,6 +126,11 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
             return Result<RewardRow>.Invalid(Fields.Note, $"The note must be at most {Reward.NoteMaxLength} characters.");
         }
 
+        if (TextRules.Problem(note, multiLine: true) is { } problem)
+        {
+            return Result<RewardRow>.Invalid(Fields.Note, $"The note must not contain {problem}.");
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var reward = await db.Rewards.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (reward is null)
@@ -188,7 +193,7 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
         note = Clean(note);
         var v = new Validation()
             .Check(note is not null, Fields.Note, "Say why it is reversed: the note stays in the ledger.")
-            .Optional(note, Fields.Note, "The note", Reward.NoteMaxLength);
+            .Optional(note, Fields.Note, "The note", Reward.NoteMaxLength, multiLine: true);
         if (!v.IsValid)
         {
             return v.ToResult<RewardRow>();

@@ -351,7 +351,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     {
         var v = new Validation()
             .Required(input.Name, Fields.Name, "Name", RewardRuleSet.NameMaxLength)
-            .Optional(input.Description, Fields.Description, "Description", RewardRuleSet.DescriptionMaxLength)
+            .Optional(input.Description, Fields.Description, "Description", RewardRuleSet.DescriptionMaxLength, multiLine: true)
             .Check(Enum.IsDefined(input.Scope), Fields.Scope, "Scope must be all, project, partner or link.")
             .Check(input.StartsAt is null || input.EndsAt is null || input.EndsAt > input.StartsAt, Fields.EndsAt, "The window must end after it starts.");
         if (input.Scope == RewardScope.All)

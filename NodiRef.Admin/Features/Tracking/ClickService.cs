@@ -125,7 +125,7 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
 
         if (query.To is { } to)
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = PartnerEvents.EndOf(to);
             q = q.Where(c => c.CreatedAt < end);
         }
 

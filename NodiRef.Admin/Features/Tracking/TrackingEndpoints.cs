@@ -50,7 +50,7 @@ public static class TrackingEndpoints
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1").WithTags("Tracking")
-            .RequireCors(CorsPolicy).AddEndpointFilter(TrackingRateLimiter.Filter);
+            .RequireCors(CorsPolicy).AddEndpointFilter(TrackingRateLimiter.Filter).AddEndpointFilter(ApiInput.Filter);
 
         // The busiest routes run straight from routing (ShortCircuit): a hit waits for its batch's commit, and
         // every middleware it passed through would wake up again on the way back out (authentication,
