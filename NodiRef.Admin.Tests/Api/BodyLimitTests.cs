@@ -10,7 +10,9 @@ public sealed class BodyLimitTests(ApiFactory api) : ApiTest(api)
     /// <summary>A JSON body of about <paramref name="bytes"/> sent chunked: no Content-Length to refuse up front.</summary>
     private static HttpContent Chunked(int bytes)
     {
-        var json = "{\"name\":\"" + new string('a', bytes) + "\",\"external_id\":\"x\",\"tracking_id\":\"" + Guid.CreateVersion7() + "\"}";
+        // external_id is a field of every route here, and the big value comes first: the limit is reached before
+        // the body could be refused for a field the route does not have.
+        var json = "{\"external_id\":\"" + new string('a', bytes) + "\",\"tracking_id\":\"" + Guid.CreateVersion7() + "\"}";
         var content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return content;
