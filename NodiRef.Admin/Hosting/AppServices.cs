@@ -21,6 +21,9 @@ namespace NodiRef.Admin.Hosting;
 
 public static class AppServices
 {
+    /// <summary>How long a session cookie is trusted before its security stamp is checked again.</summary>
+    public static readonly TimeSpan CookieStampValidation = TimeSpan.FromSeconds(10);
+
     /// <summary>Sign-in rules of the back-office; the tests apply the same ones.</summary>
     public static void ConfigureIdentity(IdentityOptions options)
     {
@@ -92,6 +95,8 @@ public static class AppServices
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.Configure<SignInFormOptions>(builder.Configuration.GetSection(SignInFormOptions.Section));
+        services.AddSingleton<SignInGuard>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(options =>
             {
@@ -106,6 +111,11 @@ public static class AppServices
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
         });
+
+        // How soon a changed security stamp (sign-out, disabled account, new role or password) ends every
+        // copy of a session cookie. Each validation reads the user and re-issues the cookie; with a few
+        // seconds that happens at most once per burst of requests (a page and its assets), not on each one.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = CookieStampValidation);
         services.AddAuthorization();
 
         services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using NodiRef.Admin.Data;
@@ -10,10 +11,28 @@ internal static class AccountEndpoints
     public static IEndpointConventionBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/Account");
-        account.MapPost("/Logout", async ([FromServices] SignInManager<ApplicationUser> signInManager) =>
+        account.MapPost("/Logout", async (
+            HttpContext context,
+            [FromServices] IAntiforgery antiforgery,
+            [FromServices] SignInManager<ApplicationUser> signInManager) =>
         {
+            // The layout's form carries a token; another site's form must not sign anyone out.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                // With a body, so the status-code pages leave the 400 alone.
+                return Results.Text("The sign-out form has expired: reload the page and sign out again.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            // A new security stamp makes every copy of this session's cookie invalid (see the cookie's
+            // stamp validation interval), not only the one this browser deletes now.
+            var user = await signInManager.UserManager.GetUserAsync(context.User);
+            if (user is not null)
+            {
+                await signInManager.UserManager.UpdateSecurityStampAsync(user);
+            }
+
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect("~/Account/Login");
+            return Results.LocalRedirect("~/Account/Login");
         });
         return account;
     }

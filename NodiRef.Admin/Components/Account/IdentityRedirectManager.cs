@@ -14,18 +14,19 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
-    {
-        uri ??= "";
+    /// <summary>Goes to <paramref name="uri"/> when it is a path of this app, else to the home page (no open redirects).</summary>
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(IsLocal(uri) ? uri : "");
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative) || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
-    }
+    /// <summary>
+    /// A relative reference that stays on this site. Browsers read "//host" and "/\host" as another
+    /// host, and a scheme ("https:", "javascript:") is never relative.
+    /// </summary>
+    internal static bool IsLocal([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? uri) =>
+        !string.IsNullOrEmpty(uri)
+        && Uri.IsWellFormedUriString(uri, UriKind.Relative)
+        && !uri.StartsWith("//", StringComparison.Ordinal)
+        && !uri.Contains('\\', StringComparison.Ordinal)
+        && !uri.Any(char.IsControl);
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
