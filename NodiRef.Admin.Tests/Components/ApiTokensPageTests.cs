@@ -9,7 +9,7 @@ namespace NodiRef.Admin.Tests.Components;
 public sealed class ApiTokensPageTests : ComponentTest
 {
     [Fact]
-    public async Task A_new_token_is_shown_once_stored_as_a_hash_and_listed_by_its_prefix()
+    public async Task A_new_token_is_shown_once_stored_as_a_hash_and_listed_by_its_prefix_with_the_default_role()
     {
         SignInAs(Roles.Admin);
         var cut = RenderInHost<ApiTokensPage>();
@@ -31,7 +31,10 @@ public sealed class ApiTokensPageTests : ComponentTest
         Assert.NotEqual(secret, stored.Hash);
         Assert.DoesNotContain(secret, stored.Hash, StringComparison.Ordinal);
         Assert.StartsWith(stored.Prefix, secret, StringComparison.Ordinal);
-        Assert.Equal(Roles.Operator, stored.Role);
+        // The least a typical caller needs, and the same default as the command line's create-token.
+        Assert.Equal(ApiTokenRoles.Default, stored.Role);
+        Assert.Equal(Roles.Tracking, stored.Role);
+        Assert.Null(stored.ExpiresAt);
 
         cut.FindAll(".mud-dialog button").First(b => b.TextContent.Contains("Done", StringComparison.Ordinal)).Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".mud-dialog")));
@@ -55,5 +58,53 @@ public sealed class ApiTokensPageTests : ComponentTest
 
         await cut.WaitForAssertionAsync(async () => Assert.Null(await tokens.AuthenticateAsync(created.Secret, Ct)));
         cut.WaitForAssertion(() => Assert.Contains("Revoked", cut.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_dialog_offers_every_token_role_with_what_it_means_and_an_expiry()
+    {
+        SignInAs(Roles.Admin);
+        var cut = RenderInHost<ApiTokensPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No API tokens yet", cut.Markup, StringComparison.Ordinal));
+        cut.FindAll("button").First(b => b.TextContent.Contains("Create token", StringComparison.Ordinal)).Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find(".mud-dialog input")));
+        Assert.Contains("Tracking: may only send conversions, refunds and identifies to /v1; reads nothing.", cut.Find(".mud-dialog").TextContent, StringComparison.Ordinal);
+
+        cut.Find(".mud-dialog input").Input("billing backend");
+        Choose(cut, "Role", Roles.Viewer, ".mud-dialog");
+        cut.WaitForAssertion(() => Assert.Contains("Viewer: reads projects, partners and links; changes nothing.", cut.Find(".mud-dialog").TextContent, StringComparison.Ordinal));
+        Choose(cut, "Expires", "In 90 days", ".mud-dialog");
+        cut.Find(".mud-dialog form").Submit();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=new-token]")));
+        var stored = await QueryAsync(db => db.ApiTokens.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(Roles.Viewer, stored.Role);
+        Assert.Equal(App.Clock.GetUtcNow().UtcDateTime.AddDays(90), stored.ExpiresAt!.Value, TimeSpan.FromSeconds(1));
+        Assert.Equal(["Admin", "Operator", "Viewer", "Tracking"], ApiTokenRoles.All.Select(r => ApiTokenRoles.Describe(r).Split(':')[0]));
+    }
+
+    [Fact]
+    public async Task The_page_shows_when_each_token_expires_and_marks_expired_ones()
+    {
+        SignInAs(Roles.Admin);
+        var tokens = Services.GetRequiredService<ApiTokenService>();
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        Ok(await tokens.CreateAsync("forever", Roles.Tracking, Ct));
+        Ok(await tokens.CreateAsync("quarterly", Roles.Tracking, now.AddDays(90), Ct));
+        Ok(await tokens.CreateAsync("short-lived", Roles.Tracking, now.AddHours(1), Ct));
+        App.Clock.Advance(TimeSpan.FromHours(2));
+
+        var cut = RenderInHost<ApiTokensPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("tbody tr").Count));
+        Assert.Contains(cut.FindAll("thead th"), th => th.TextContent.Trim() == "Expires");
+        string Cell(string name, string label) =>
+            cut.FindAll("tbody tr").Single(r => r.TextContent.Contains(name, StringComparison.Ordinal)).QuerySelector($"td[data-label='{label}']")!.TextContent.Trim();
+        Assert.Equal("Never", Cell("forever", "Expires"));
+        Assert.Equal("Active", Cell("forever", "Status"));
+        Assert.Equal(NodiRef.Admin.Components.Shared.Display.DateTime(now.AddDays(90)), Cell("quarterly", "Expires"));
+        Assert.Equal("Active", Cell("quarterly", "Status"));
+        Assert.Equal(NodiRef.Admin.Components.Shared.Display.DateTime(now.AddHours(1)), Cell("short-lived", "Expires"));
+        Assert.Equal("Expired", Cell("short-lived", "Status"));
     }
 }

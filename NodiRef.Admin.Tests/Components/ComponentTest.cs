@@ -36,6 +36,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        Services.AddSingleton<TimeProvider>(_app.Clock);
         Services.AddSingleton(_app.CurrentUser);
         Services.AddSingleton(_app.Projects);
         Services.AddSingleton(_app.Partners);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Seeding;
@@ -38,21 +37,37 @@ public static class CommandLine
         });
 
         var tokenName = new Option<string>("--name") { Description = "What the token is for, e.g. \"billing backend\".", Required = true };
-        var tokenRole = new Option<string>("--role") { Description = "Admin, Operator or Viewer.", DefaultValueFactory = _ => Roles.Admin };
-        var createToken = new Command("create-token", "Create an API token and print it (only the token, on standard output).") { tokenName, tokenRole };
+        var tokenRole = new Option<string>("--role")
+        {
+            Description = "The token's role (default " + ApiTokenRoles.Default + "). " + string.Join(" ", ApiTokenRoles.All.Select(ApiTokenRoles.Describe)),
+            DefaultValueFactory = _ => ApiTokenRoles.Default,
+        };
+        var tokenExpiry = new Option<int?>("--expires-in-days") { Description = "Days until the token stops working by itself (default: never; revoke it any time)." };
+        var createToken = new Command("create-token", "Create an API token and print it (only the token, on standard output).") { tokenName, tokenRole, tokenExpiry };
         createToken.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(tokenExpiry) is < 1)
+            {
+                await Console.Error.WriteLineAsync("--expires-in-days must be 1 or more.");
+                return 2;
+            }
+
             await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
             await using var scope = app.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
-            var result = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(parse.GetValue(tokenName), parse.GetValue(tokenRole), ct);
+            var expiresAt = parse.GetValue(tokenExpiry) is { } days
+                ? scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(days)
+                : (DateTime?)null;
+            var result = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(parse.GetValue(tokenName), parse.GetValue(tokenRole), expiresAt, ct);
             if (!result.Succeeded)
             {
                 await Console.Error.WriteLineAsync(result.Describe());
                 return 2;
             }
 
-            await Console.Error.WriteLineAsync($"Created API token \"{result.Value!.Token.Name}\" ({result.Value.Token.Role}, {result.Value.Token.Prefix}). It is shown only now:");
+            var token = result.Value!.Token;
+            var until = token.ExpiresAt is { } at ? $"until {at.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC" : "until revoked";
+            await Console.Error.WriteLineAsync($"Created API token \"{token.Name}\" ({token.Role}, {token.Prefix}, {until}). It is shown only now:");
             Console.WriteLine(result.Value.Secret);
             return 0;
         });

@@ -7,9 +7,32 @@ using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.ApiTokens;
 
-public sealed record ApiTokenRow(int Id, string Name, string Role, string Prefix, DateTime CreatedAt, string CreatedBy, DateTime? LastUsedAt, DateTime? RevokedAt)
+public sealed record ApiTokenRow(int Id, string Name, string Role, string Prefix, DateTime CreatedAt, string CreatedBy, DateTime? LastUsedAt, DateTime? RevokedAt, DateTime? ExpiresAt = null)
 {
     public bool IsRevoked => RevokedAt is not null;
+
+    public bool IsExpiredAt(DateTime now) => ExpiresAt <= now;
+}
+
+/// <summary>The roles a token may have, the one offered first, and what each means for a token.</summary>
+public static class ApiTokenRoles
+{
+    /// <summary>
+    /// The least a typical caller needs: most tokens belong to a shop backend that reports conversions.
+    /// The dialog and <c>create-token</c> both start from it.
+    /// </summary>
+    public const string Default = Roles.Tracking;
+
+    public static IReadOnlyList<string> All => Roles.TokenRoles;
+
+    public static string Describe(string role) => role switch
+    {
+        Roles.Admin => "Admin: everything an admin user may do through the API.",
+        Roles.Operator => "Operator: reads and writes projects, partners and links; may also send tracking events.",
+        Roles.Viewer => "Viewer: reads projects, partners and links; changes nothing.",
+        Roles.Tracking => "Tracking: may only send conversions, refunds and identifies to /v1; reads nothing.",
+        _ => role,
+    };
 }
 
 /// <summary>A new token with its secret, which is shown once and never stored.</summary>
@@ -22,6 +45,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
     {
         public const string Name = "name";
         public const string Role = "role";
+        public const string ExpiresAt = "expires_at";
     }
 
     private const string TokenStart = "nr_";
@@ -43,22 +67,31 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.ApiTokens.AsNoTracking()
             .OrderBy(t => t.RevokedAt != null).ThenByDescending(t => t.CreatedAt)
-            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt))
+            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.ExpiresAt))
             .ToListAsync(ct);
         return Result<IReadOnlyList<ApiTokenRow>>.Ok(rows);
     }
 
-    /// <summary>Creates a token acting with <paramref name="role"/>; the secret is in the result only.</summary>
-    public async Task<Result<CreatedApiToken>> CreateAsync(string? name, string? role, CancellationToken ct = default)
+    /// <summary>Creates a token acting with <paramref name="role"/> until revoked; the secret is in the result only.</summary>
+    public Task<Result<CreatedApiToken>> CreateAsync(string? name, string? role, CancellationToken ct = default) =>
+        CreateAsync(name, role, expiresAt: null, ct);
+
+    /// <summary>
+    /// Creates a token acting with <paramref name="role"/> until <paramref name="expiresAt"/> (UTC; null: until
+    /// revoked), owned by the acting user (a disabled owner's tokens stop working); the secret is in the result only.
+    /// </summary>
+    public async Task<Result<CreatedApiToken>> CreateAsync(string? name, string? role, DateTime? expiresAt, CancellationToken ct = default)
     {
         if (!await currentUser.IsAdminAsync())
         {
             return Result<CreatedApiToken>.Forbidden(Denied);
         }
 
+        var now = clock.GetUtcNow().UtcDateTime;
         var v = new Validation()
             .Required(name, Fields.Name, "Name", ApiToken.NameMaxLength)
-            .Check(role is not null && Roles.TokenRoles.Contains(role), Fields.Role, "Role must be Admin, Operator, Viewer or Tracking.");
+            .Check(role is not null && Roles.TokenRoles.Contains(role), Fields.Role, "Role must be Admin, Operator, Viewer or Tracking.")
+            .Check(expiresAt is null || expiresAt > now, Fields.ExpiresAt, "The expiry must be in the future.");
         if (!v.IsValid)
         {
             return v.ToResult<CreatedApiToken>();
@@ -73,8 +106,10 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
             Role = role!,
             Prefix = prefix,
             Hash = HashOf(secret),
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
             CreatedBy = creator.Identity?.Name ?? "unknown",
+            CreatedById = await currentUser.UserIdAsync(),
+            ExpiresAt = expiresAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null,
         };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiTokens.Add(token);
@@ -102,7 +137,10 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
         return Result<ApiTokenRow>.Ok(ToRow(token));
     }
 
-    /// <summary>The live token a request presents, or null when it is unknown or revoked.</summary>
+    /// <summary>
+    /// The live token a request presents, or null when it is unknown, revoked, expired, or made by a user
+    /// who is now disabled (or gone). One query: it runs on every API request.
+    /// </summary>
     public async Task<ApiTokenRow?> AuthenticateAsync(string presented, CancellationToken ct = default)
     {
         if (!presented.StartsWith(TokenStart, StringComparison.Ordinal) || presented.Length > 128)
@@ -111,14 +149,17 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         var hash = HashOf(presented);
+        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, ct);
+        var token = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Where(t => t.CreatedById == null || db.Users.Any(u => u.Id == t.CreatedById && !u.IsDisabled))
+            .FirstOrDefaultAsync(ct);
         if (token is null)
         {
             return null;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
         {
             var staleBefore = now - LastUsedResolution;
@@ -132,5 +173,5 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
 
     private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static ApiTokenRow ToRow(ApiToken t) => new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt);
+    private static ApiTokenRow ToRow(ApiToken t) => new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.ExpiresAt);
 }
