@@ -15,10 +15,14 @@ if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app, args);
 }
 
-await app.Services.PrepareDatabaseAsync(app.Configuration);
+// Listen first: /health/live answers at once, everything else 503 until the database is prepared
+// (migrations can take a while, or wait for another instance's).
 app.UseNodiRef();
-await app.RunAsync();
-return 0;
+await app.StartAsync();
+var prepared = await app.PrepareDatabaseWhileListeningAsync();
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return prepared ? 0 : 1;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

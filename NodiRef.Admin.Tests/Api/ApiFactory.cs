@@ -31,16 +31,27 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private HttpClient? _operator;
     private HttpClient? _viewer;
     private HttpClient? _tracking;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
     public ApiFactory()
         : this(TestProvider.Current)
     {
     }
 
-    /// <summary>An app on a database of <paramref name="provider"/>, or on an existing one when <paramref name="connectionString"/> is given (several instances, one database).</summary>
-    internal ApiFactory(DatabaseProvider provider, string? connectionString = null)
+    /// <summary>
+    /// An app on a database of <paramref name="provider"/>, or on an existing one when <paramref name="connectionString"/>
+    /// is given (several instances, one database); with <paramref name="kestrel"/> on a real socket (what the
+    /// in-memory server does not do, such as request body limits), with <paramref name="settings"/> added.
+    /// </summary>
+    internal ApiFactory(DatabaseProvider provider, string? connectionString = null, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Provider = provider;
+        _settings = settings ?? new Dictionary<string, string?>();
+        if (kestrel)
+        {
+            UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        }
+
         OwnsDatabase = connectionString is null;
         if (provider == DatabaseProvider.Sqlite)
         {
@@ -54,6 +65,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>What the app logged (warnings and above).</summary>
+    public CapturedLogs Logs { get; } = new();
     public string ConnectionString { get; private set; }
     private bool OwnsDatabase { get; }
 
@@ -92,7 +106,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ConnectionString = await PostgresDatabases.CreateMigratedAsync(TestProvider.PostgresForRun(), Xunit.TestContext.Current.CancellationToken);
         }
 
-        _ = Server; // starts the app: migrations and roles
+        StartServer(); // starts the app; it prepares the database (migrations, roles) while listening
+        await Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), Xunit.TestContext.Current.CancellationToken);
         _admin = Client(await CreateTokenAsync(Roles.Admin));
         _operator = Client(await CreateTokenAsync(Roles.Operator));
         _viewer = Client(await CreateTokenAsync(Roles.Viewer));
@@ -104,7 +119,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Production");
         builder.UseSetting(DatabaseOptions.ProviderKey, Provider.ToString());
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -61,6 +61,8 @@ public sealed class AppUnderTest : WebApplicationFactory<Program>
             StartGate.Release();
         }
 
+        // The app listens before its database is prepared; the tests start once it is.
+        await app.Services.GetRequiredService<NodiRef.Admin.Hosting.DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var address = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The app under test did not report the address it listens on.");
         app.BaseUri = new Uri(address.TrimEnd('/') + "/");
@@ -82,7 +84,7 @@ public sealed class AppUnderTest : WebApplicationFactory<Program>
         // Settings given here reach Program.cs as command-line arguments, so they win over the
         // machine's environment: the first-start app sees no admin even if the variables are set.
         builder.UseEnvironment("Production");
-        builder.UseSetting(Hosting.DatabaseOptions.ProviderKey, nameof(Data.DatabaseProvider.Sqlite));
+        builder.UseSetting(NodiRef.Admin.Hosting.DatabaseOptions.ProviderKey, nameof(Data.DatabaseProvider.Sqlite));
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
         builder.UseSetting(FirstAdminSetup.EmailVariable, _adminEmail ?? "");
         builder.UseSetting(FirstAdminSetup.PasswordVariable, _adminPassword ?? "");

@@ -84,7 +84,8 @@ public sealed class TestServices : IAsyncDisposable
         services.AddScoped<RewardService>();
         services.AddSingleton<ConversionSignal>();
         services.AddSingleton<ConversionProcessor>();
-        services.AddIdentityCore<ApplicationUser>(Hosting.AppServices.ConfigureIdentity)
+        services.AddSingleton(NodiRef.Admin.Hosting.DatabaseReadiness.AlreadyReady());
+        services.AddIdentityCore<ApplicationUser>(NodiRef.Admin.Hosting.AppServices.ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using NodiRef.Admin.Data;
 
 namespace NodiRef.Admin.Api;
 
@@ -16,6 +17,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path;
         if (!ApiRoutes.IsApi(path))
         {
+            // Pages: logged here with the path that failed (the middleware's own log, suppressed in
+            // AppPipeline, names none); the error page answers.
+            LogFailure(http, path, exception);
             return false;
         }
 
@@ -38,13 +42,27 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                         ? "Send the body as JSON with \"Content-Type: application/json\"."
                         : "The request body must be a JSON object.",
             },
+            _ when DbErrors.IsOutage(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Database unavailable",
+                Detail = "The database cannot be reached or written just now; retry in a moment.",
+            },
             _ => null,
         };
 
+        if (problem is null || problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogFailure(http, path, exception);
+        }
+
         if (problem is null)
         {
-            logger.LogError(exception, "Unhandled error on {Method} {Path}.", http.Request.Method, http.Request.Path);
             problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Server error", Detail = "The request failed on the server. It was logged." };
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
         }
 
         problem.Instance = path;
@@ -111,5 +129,21 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         // The path ends at the object that holds the field, or at the field itself.
         var at = FieldOf(json.Path);
         return at is null ? name : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at : $"{at}.{name}";
+    }
+
+    /// <summary>What a 503 for a database outage tells clients to wait, in seconds.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>Logs a failed request under the path it was made to (not the error page's, where Request.Path points by now).</summary>
+    private void LogFailure(HttpContext http, string path, Exception exception)
+    {
+        if (DbErrors.IsOutage(exception))
+        {
+            logger.LogError(exception, "Database unavailable on {Method} {Path}; answered 503.", http.Request.Method, path);
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}.", http.Request.Method, path);
+        }
     }
 }

@@ -21,11 +21,14 @@ public static class AppDatabase
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
         };
 
-    /// <summary>Points the options at a database by connection string, with the provider's settings.</summary>
-    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
+    /// <summary>
+    /// Points the options at a database by connection string, with the provider's settings (on SQLite the
+    /// per-connection pragmas, <paramref name="synchronous"/> among them).
+    /// </summary>
+    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString, SqliteSynchronous synchronous = SqliteSynchronous.Full) =>
         provider switch
         {
-            DatabaseProvider.Sqlite => options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()),
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)),
             DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
         };

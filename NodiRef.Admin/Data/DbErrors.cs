@@ -13,6 +13,10 @@ public static class DbErrors
     private const int SqliteConstraintForeignKey = 787;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteIoError = 10;
+    private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
 
     /// <summary>A row that others still refer to (e.g. a link that just got a click) could not be deleted.</summary>
     public static bool IsForeignKeyViolation(Exception e) => Find(e) switch
@@ -43,6 +47,33 @@ public static class DbErrors
         PostgresException p => p.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
         _ => false,
     };
+
+    /// <summary>
+    /// The database cannot be reached or cannot take the work just now (cannot open the file, disk full or
+    /// read-only, I/O error, still locked after the busy timeout; PostgreSQL down, refusing connections, a
+    /// connection pool exhausted, a read-only server): nothing about the request itself, so it answers 503
+    /// and a retry later may succeed.
+    /// </summary>
+    public static bool IsOutage(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case SqliteException s when s.SqliteErrorCode is SqliteBusy or SqliteLocked or SqliteReadOnly or SqliteIoError or SqliteFull or SqliteCantOpen:
+                    return true;
+                case PostgresException p:
+                    // The server answered: an outage only when it says it cannot do the work now, not for a bad statement.
+                    return p.IsTransient || p.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow;
+                case NpgsqlException n when n.IsTransient:
+                    return true;
+                case TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 
     // EF wraps provider errors of SaveChanges in DbUpdateException; ExecuteUpdate/ExecuteDelete and raw commands throw them as they are.
     private static Exception? Find(Exception e) => e switch

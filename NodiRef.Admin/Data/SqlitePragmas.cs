@@ -6,17 +6,23 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace NodiRef.Admin.Data;
 
 /// <summary>
-/// Per-connection SQLite settings: WAL lets readers and the writer work side by side, and
-/// synchronous=NORMAL is durable in WAL mode for everything but a power cut mid-checkpoint. The log is
-/// truncated back to <see cref="JournalSizeLimit"/> after a checkpoint, so a burst does not leave it large.
+/// Per-connection SQLite settings: WAL lets readers and the writer work side by side; the synchronous
+/// level (<see cref="SqliteSynchronous"/>, a setting) decides what an acknowledged commit survives.
 /// Applied once per physical connection: pooled connections keep them.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas(SqliteSynchronous synchronous) : DbConnectionInterceptor
 {
+    /// <summary>
+    /// The write-ahead log is truncated back to this size after a checkpoint: without a limit a burst of
+    /// writes leaves it at its largest for good, a file every reader keeps mapped.
+    /// </summary>
     public const long JournalSizeLimit = 64 * 1024 * 1024;
 
     // mmap lets random reads of a large file come straight from the OS page cache, shared by all connections.
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864; PRAGMA busy_timeout=10000; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192;";
+    private readonly string _pragmas = "PRAGMA journal_mode=WAL; "
+        + $"PRAGMA synchronous={(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; "
+        + $"PRAGMA journal_size_limit={JournalSizeLimit}; "
+        + "PRAGMA busy_timeout=10000; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192;";
 
     // Keyed by the native handle, which the pool reuses across SqliteConnection objects.
     private static readonly ConditionalWeakTable<object, object> Configured = [];
@@ -26,7 +32,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (FirstUse(connection))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
     }
@@ -36,7 +42,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (FirstUse(connection))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

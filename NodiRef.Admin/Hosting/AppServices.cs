@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -50,12 +51,12 @@ public static class AppServices
         // environment, not only Development; a published app has them in wwwroot anyway.
         builder.WebHost.UseStaticWebAssets();
 
-        // No request body is larger than the API's 64 KB unless an endpoint says so, whatever its transfer
-        // encoding (Kestrel's default is 30 MB); the Server header tells attackers nothing they need.
+        // Every body, whatever its transfer encoding (a chunked one has no Content-Length to check), is held to
+        // the API's limit; the pipeline sets the same per request for servers other than Kestrel. No Server header.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = ApiRoutes.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
         });
 
         var services = builder.Services;
@@ -64,7 +65,8 @@ public static class AppServices
         // One context per service operation (Blazor circuits are long-lived and concurrent);
         // the factory also registers a scoped context for Identity's stores.
         services.AddSingleton(database);
-        services.AddAppDatabase(database.Provider, options => options.UseAppDatabase(database.Provider, database.ConnectionString));
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddAppDatabase(database.Provider, options => options.UseAppDatabase(database.Provider, database.ConnectionString, database.SqliteSynchronous));
 
         // Keys in the database: a cookie or antiforgery token issued by one instance is read by any
         // other. The fixed application name makes instances installed in different folders one app.
@@ -118,6 +120,11 @@ public static class AppServices
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = CookieStampValidation);
         services.AddAuthorization();
 
+        // Secure whenever the request came over https, directly or through a trusted proxy (ProxyHeaders);
+        // the antiforgery cookie's own default would never be.
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        services.AddProxyHeaders();
+
         services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
@@ -125,10 +132,14 @@ public static class AppServices
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddDefaultTokenProviders();
 
+        // Before the API's handler: exception handlers run in order, and this one only restores headers.
+        services.AddSecurityHeaders();
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
         services.AddConversionProcessing(builder.Configuration);
-        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
+            .AddCheck<DatabaseWriteCheck>(DatabaseWriteCheck.Name, tags: ["ready"]);
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
+using NodiRef.Admin.Hosting;
 
 namespace NodiRef.Admin.Features.Conversions;
 
@@ -13,13 +14,20 @@ public sealed class ConversionProcessor(
     IDbContextFactory<AppDbContext> dbFactory,
     ConversionSignal signal,
     TimeProvider clock,
-    ILogger<ConversionProcessor> logger) : BackgroundService
+    ILogger<ConversionProcessor> logger,
+    DatabaseReadiness readiness) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private const int BatchSize = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Pending conversions are read only from a migrated database.
+        if (!await readiness.WaitAsync(stoppingToken))
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
+using NodiRef.Admin.Hosting;
 
 namespace NodiRef.Admin.Features.Tracking;
 
@@ -50,6 +51,7 @@ public sealed class ClickWriter : BackgroundService
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
+    private readonly DatabaseReadiness _readiness;
 
     // Used by the single reader only.
     private readonly Dictionary<string, TrackedLink> _links = new(StringComparer.Ordinal);
@@ -62,9 +64,10 @@ public sealed class ClickWriter : BackgroundService
     private long _rolledUpAt;
     private WalCheckpointer? _checkpointer;
 
-    public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger)
+    public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger, DatabaseReadiness readiness)
     {
         _dbFactory = dbFactory;
+        _readiness = readiness;
         _options = options.Value;
         _logger = logger;
         _queue = Channel.CreateBounded<(HitRequest, TaskCompletionSource<HitResult>)>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
@@ -88,14 +91,32 @@ public sealed class ClickWriter : BackgroundService
         await base.StopAsync(cancellationToken);
 
         // A stop that comes before the loop ever ran (it starts on the thread pool) must still
-        // write what was queued; only when the loop is not running, to keep a single reader.
+        // write what was queued; only when the loop is not running, to keep a single reader. Before the
+        // database is prepared nothing can be written (the start-up gate answers hits 503 meanwhile).
         if (ExecuteTask is null || ExecuteTask.IsCompleted)
+        {
+            if (_readiness.IsReady)
+            {
+                await DrainAsync();
+            }
+            else
+            {
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    item.Done.TrySetResult(new HitResult(HitOutcome.Overloaded));
+                }
+            }
+        }
+    }
+
+    // Nothing touches the database (rollups left by a crash, checkpoints) before it is migrated.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (await _readiness.WaitAsync(stoppingToken))
         {
             await DrainAsync();
         }
     }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainAsync();
 
     private async Task DrainAsync()
     {
