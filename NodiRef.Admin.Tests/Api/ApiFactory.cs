@@ -32,6 +32,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private HttpClient? _viewer;
     private HttpClient? _tracking;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _kestrel;
+    private Uri? _kestrelAddress;
 
     public ApiFactory()
         : this(TestProvider.Current)
@@ -47,6 +49,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Provider = provider;
         _settings = settings ?? new Dictionary<string, string?>();
+        _kestrel = kestrel;
         if (kestrel)
         {
             UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
@@ -108,6 +111,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         StartServer(); // starts the app; it prepares the database (migrations, roles) while listening
         await Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), Xunit.TestContext.Current.CancellationToken);
+        if (_kestrel)
+        {
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            _kestrelAddress = new Uri(addresses.First().TrimEnd('/') + "/");
+        }
+
         _admin = Client(await CreateTokenAsync(Roles.Admin));
         _operator = Client(await CreateTokenAsync(Roles.Operator));
         _viewer = Client(await CreateTokenAsync(Roles.Viewer));
@@ -152,7 +162,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client without credentials, cookies or redirects.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = false,
+        BaseAddress = _kestrelAddress ?? new Uri("http://localhost"),
+    });
 
     /// <summary>An HTTP client that sends <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
     public HttpClient Client(string token)

@@ -17,6 +17,7 @@ public static class ApiRoutes
     public const string Prefix = "/api";
     public const string Policy = "Api";
     public const int MaxBodyBytes = 64 * 1024;
+    public const string TooLargeDetail = "The request body is larger than 64 KB.";
 
     /// <summary>The private API and the public tracking API: both answer problem details, never pages.</summary>
     public static bool IsApi(PathString path) => path.StartsWithSegments(Prefix) || path.StartsWithSegments("/v1");
@@ -34,6 +35,12 @@ public static class ApiRoutes
         {
             context.ProblemDetails.Extensions["success"] = false;
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+
+            // A chunked body stopped by the server's limit reaches the status code pages as a bare 413.
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            {
+                context.ProblemDetails.Detail ??= TooLargeDetail;
+            }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddApiDocumentation();
@@ -57,7 +64,7 @@ public static class ApiRoutes
 
                 if (http.Request.ContentLength > MaxBodyBytes)
                 {
-                    await ApiResponses.Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than {MaxBodyBytes / 1024} KB.").ExecuteAsync(http);
+                    await ApiResponses.Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", TooLargeDetail).ExecuteAsync(http);
                     return;
                 }
 

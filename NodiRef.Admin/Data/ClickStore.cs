@@ -44,6 +44,9 @@ public sealed class ClickStore : IAsyncDisposable
         _pending = _dialect.DefersClickRollups && _connection is SqliteConnection ? new PendingRollups() : null;
     }
 
+    /// <summary>The store's own connection (for tests that check its settings).</summary>
+    internal DbConnection Connection => _connection;
+
     /// <summary>Opens the connection the store keeps until it is disposed.</summary>
     public static async Task<ClickStore> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct = default)
     {

@@ -53,7 +53,8 @@ public static class AppPipeline
         app.MapHealthChecks(StartupGate.ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our policy already says frame-ancestors 'none'; Blazor's own ('self') would be a second, weaker header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapPrivateApi();
         app.MapTracking();
