@@ -49,7 +49,7 @@ public sealed class BodyLimitTests(KestrelApi kestrel) : IClassFixture<KestrelAp
     [Fact]
     public async Task A_small_chunked_body_is_read_as_usual()
     {
-        var answer = await Api.Anonymous().SendContentAsync(HttpMethod.Post, "/v1/identify", new ChunkedJson("""{"partner_id": 2147483647}"""));
+        var answer = await Api.Tracking.SendContentAsync(HttpMethod.Post, "/v1/identify", new ChunkedJson("""{"partner_id": 2147483647}"""));
 
         answer.AssertProblem(HttpStatusCode.NotFound);
     }
