@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Tests.Rewards;
+using NodiRef.Admin.Tests.Support;
 using NodiRef.Admin.Tests.Tracking;
 
 namespace NodiRef.Admin.Tests.Api;
@@ -82,7 +83,7 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
 
         // Conversions are decided by a background worker: stopped here, so no row changes behind a refused request's back.
         await Api.Services.GetRequiredService<ConversionProcessor>().StopAsync(ct);
-        await using var app = Api.WithWebHostBuilder(builder => builder.UseSetting("Tracking:RequestsPerMinutePerIp", "0"));
+        await using var app = await Api.WithWebHostBuilder(builder => builder.UseSetting("Tracking:RequestsPerMinutePerIp", "0")).ReadyAsync();
         await app.Services.GetRequiredService<ConversionProcessor>().StopAsync(ct);
 
         var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal) { ["anonymous"] = Anonymous(app) };

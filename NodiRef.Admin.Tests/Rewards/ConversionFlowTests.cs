@@ -7,6 +7,7 @@ using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Support;
 using NodiRef.Admin.Tests.Tracking;
 
 namespace NodiRef.Admin.Tests.Rewards;
@@ -269,7 +270,7 @@ public sealed class ConversionFlowTests(ApiFactory app) : IClassFixture<ApiFacto
     {
         var link = (await app.GivenLinkAsync()).Link;
         var referralId = await app.Anonymous().GivenReferralAsync(link.Code);
-        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "2"));
+        using var limited = await app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "2")).ReadyAsync();
         var browser = limited.CreateClient();
         var backend = limited.CreateClient();
         backend.DefaultRequestHeaders.Authorization = app.Tracking.DefaultRequestHeaders.Authorization;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Support;
 using NodiRef.Admin.Tests.Tracking;
 
 namespace NodiRef.Admin.Tests.Rewards;
@@ -28,7 +29,7 @@ public sealed class MoneyBoundsTests(ApiFactory app) : IClassFixture<ApiFactory>
         overDefault.AssertFieldError("payload.amount");
         Assert.Equal(HttpStatusCode.Accepted, atDefault.Status);
 
-        using var small = app.WithWebHostBuilder(b => b.UseSetting("Conversions:MaxAmount", "500"));
+        using var small = await app.WithWebHostBuilder(b => b.UseSetting("Conversions:MaxAmount", "500")).ReadyAsync();
         var backend = small.CreateClient();
         backend.DefaultRequestHeaders.Authorization = app.Tracking.DefaultRequestHeaders.Authorization;
         (await backend.ConvertAsync(referralId, 500.01m)).AssertFieldError("payload.amount");

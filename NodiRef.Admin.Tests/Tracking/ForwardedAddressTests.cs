@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Tracking;
 
@@ -43,7 +44,7 @@ public sealed class ForwardedAddressTests(ApiFactory app) : IClassFixture<ApiFac
     public async Task Forged_entries_through_a_trusted_proxy_are_neither_stored_nor_rate_limited_apart()
     {
         var link = (await app.GivenLinkAsync(targetUrl: null)).Link;
-        using var behind = BehindProxies(perMinute: 5);
+        using var behind = await BehindProxies(perMinute: 5).ReadyAsync();
         var client = behind.CreateClient();
 
         // nginx with $proxy_add_x_forwarded_for: "<what the client sent>, <the client's address>".
@@ -63,7 +64,7 @@ public sealed class ForwardedAddressTests(ApiFactory app) : IClassFixture<ApiFac
     public async Task The_client_is_the_right_most_address_that_is_not_a_trusted_proxy()
     {
         var link = (await app.GivenLinkAsync(targetUrl: null)).Link;
-        using var behind = BehindProxies(perMinute: 0);
+        using var behind = await BehindProxies(perMinute: 0).ReadyAsync();
         var client = behind.CreateClient();
 
         (string From, string? ForwardedFor, string Stored)[] cases =

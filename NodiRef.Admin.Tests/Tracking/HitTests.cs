@@ -10,6 +10,7 @@ using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Api;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Tracking;
 
@@ -238,7 +239,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     public async Task When_the_queue_overflows_every_200_is_a_stored_click_and_every_503_is_not()
     {
         var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
-        using var small = app.WithWebHostBuilder(b => b.UseSetting("Tracking:QueueCapacity", "4"));
+        using var small = await app.WithWebHostBuilder(b => b.UseSetting("Tracking:QueueCapacity", "4")).ReadyAsync();
         var client = small.CreateClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => client.GetAsync($"/v1/{link.Code}/hit", Ct)));
@@ -259,7 +260,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     public async Task The_rate_limit_answers_429_with_retry_after_per_client_address()
     {
         var (_, _, link) = await app.GivenLinkAsync(targetUrl: null);
-        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "3"));
+        using var limited = await app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "3")).ReadyAsync();
         var client = limited.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
@@ -279,7 +280,7 @@ public sealed class HitTests(ApiFactory app) : IClassFixture<ApiFactory>
     public async Task Hits_short_links_and_referrals_share_one_budget_per_client_address()
     {
         var (_, _, link) = await app.GivenLinkAsync(targetUrl: "https://shop.example.com/offer");
-        using var limited = app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "4"));
+        using var limited = await app.WithWebHostBuilder(b => b.UseSetting("Tracking:RequestsPerMinutePerIp", "4")).ReadyAsync();
         var client = limited.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var statuses = new List<HttpStatusCode>
