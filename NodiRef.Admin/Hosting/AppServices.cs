@@ -77,6 +77,7 @@ public static class AppServices
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CurrentUserCircuitHandler>();
         services.AddScoped<ProjectService>();
         services.AddScoped<PartnerService>();
         services.AddScoped<ReferralLinkService>();

@@ -34,7 +34,7 @@ public sealed class LiveRoleTests : ServiceTest
         var (user, principal) = await GivenSignedInUserAsync(Roles.Operator);
 
         App.CurrentUser.Set(principal);
-        Assert.True(await App.CurrentUser.CanEditAsync());
+        Assert.True(await App.CurrentUser.HasAsync(Permissions.EditPartners));
 
         App.ActAs(Roles.Admin);
         Ok(await App.Users.ChangeRoleAsync(user.Id, Roles.Viewer, Ct));
@@ -61,7 +61,7 @@ public sealed class LiveRoleTests : ServiceTest
         App.CurrentUser.Set(principal);
 
         Assert.Equal(ResultStatus.Forbidden, (await App.Partners.ListAsync(new PartnerQuery(), Ct)).Status);
-        Assert.False(await App.CurrentUser.CanReadAsync());
+        Assert.False(await App.CurrentUser.HasAsync(Permissions.ReadPartners));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class LiveRoleTests : ServiceTest
         Ok(await App.Partners.SetStatusAsync(partner.Id, PartnerStatus.Inactive, partner.Version, Ct));
 
         App.ActAs(Roles.Viewer);
-        Assert.True(await App.CurrentUser.CanReadAsync());
-        Assert.False(await App.CurrentUser.CanEditAsync());
+        Assert.True(await App.CurrentUser.HasAsync(Permissions.ReadPartners));
+        Assert.False(await App.CurrentUser.HasAsync(Permissions.EditPartners));
     }
 }

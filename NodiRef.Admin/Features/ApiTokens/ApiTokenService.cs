@@ -52,16 +52,15 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const int PrefixLength = 8;
     private const int SecretLength = 40;
-    private const string Denied = "Only admins can manage API tokens.";
 
     // Last-used times are written at most this often per token, so busy clients do not turn every read into a write.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     public async Task<Result<IReadOnlyList<ApiTokenRow>>> ListAsync(CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageTokens) is { } denied)
         {
-            return Result<IReadOnlyList<ApiTokenRow>>.Forbidden(Denied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -82,9 +81,9 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
     /// </summary>
     public async Task<Result<CreatedApiToken>> CreateAsync(string? name, string? role, DateTime? expiresAt, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageTokens) is { } denied)
         {
-            return Result<CreatedApiToken>.Forbidden(Denied);
+            return denied;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -120,9 +119,9 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
     /// <summary>Revokes a token; the next request with it is refused.</summary>
     public async Task<Result<ApiTokenRow>> RevokeAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageTokens) is { } denied)
         {
-            return Result<ApiTokenRow>.Forbidden(Denied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
@@ -7,39 +6,29 @@ using NodiRef.Admin.Domain;
 namespace NodiRef.Admin.Features.Common;
 
 /// <summary>
-/// Who is acting, for the services' permission checks. Interactive components resolve it from the
-/// circuit's authentication state; API requests, the command line and tests set it explicitly.
+/// Who is acting, for the services' permission checks; one per scope. The host fills it in: for an
+/// interactive circuit <see cref="CurrentUserCircuitHandler"/> sets the circuit's user (and follows its
+/// changes); for an HTTP request (API, static pages, prerendering) it is the request's user, which the API
+/// replaces with the token it authorized; the command line, workers and tests <see cref="Set"/> it.
 /// </summary>
 public sealed class CurrentUser(IServiceProvider services)
 {
     /// <summary>How API-token principals start their NameIdentifier (they are no user).</summary>
     public const string TokenIdPrefix = "token:";
+    private static readonly ClaimsPrincipal Nobody = new(new ClaimsIdentity());
     private ClaimsPrincipal? _principal;
 
     public void Set(ClaimsPrincipal principal) => _principal = principal;
 
-    public async Task<ClaimsPrincipal> GetAsync()
-    {
-        if (_principal is not null)
-        {
-            return _principal;
-        }
+    public Task<ClaimsPrincipal> GetAsync() =>
+        Task.FromResult(_principal ?? services.GetService<IHttpContextAccessor>()?.HttpContext?.User ?? Nobody);
 
-        var provider = services.GetService<AuthenticationStateProvider>();
-        if (provider is not null)
-        {
-            try
-            {
-                return (await provider.GetAuthenticationStateAsync()).User;
-            }
-            catch (InvalidOperationException)
-            {
-                // Outside an interactive circuit no authentication state was ever set.
-            }
-        }
+    /// <summary>Null when the actor has <paramref name="permission"/> now, else the refusal to return.</summary>
+    public async Task<Denied?> DeniedAsync(Permission permission) =>
+        await IsInAnyRoleAsync([.. permission.Roles]) ? null : new Denied(permission.Denied);
 
-        return services.GetService<IHttpContextAccessor>()?.HttpContext?.User ?? new ClaimsPrincipal(new ClaimsIdentity());
-    }
+    /// <summary>Whether the actor has <paramref name="permission"/> now (pages: show or hide what it allows).</summary>
+    public Task<bool> HasAsync(Permission permission) => IsInAnyRoleAsync([.. permission.Roles]);
 
     /// <summary>
     /// True when the actor has one of <paramref name="roles"/>. For a signed-in person the roles and the
@@ -69,16 +58,6 @@ public sealed class CurrentUser(IServiceProvider services)
 
     /// <summary>How the acting person (or token) is named in audit trails.</summary>
     public async Task<string> NameAsync() => (await GetAsync()).Identity?.Name ?? "system";
-
-    public Task<bool> CanReadAsync() => IsInAnyRoleAsync(Roles.Admin, Roles.Operator, Roles.Viewer);
-    public Task<bool> CanEditAsync() => IsInAnyRoleAsync(Roles.Admin, Roles.Operator);
-    public Task<bool> IsAdminAsync() => IsInAnyRoleAsync(Roles.Admin);
-
-    /// <summary>
-    /// May send conversions, refunds and identifies to the tracking API: a token of the tracking role, or
-    /// of a role that may edit (an Admin or Operator token, or such a person in the dashboard).
-    /// </summary>
-    public Task<bool> CanSendTrackingAsync() => IsInAnyRoleAsync([.. Roles.TrackingSenders]);
 
     /// <summary>The API token acting, when it is one: idempotency keys are scoped to it.</summary>
     public async Task<int?> TokenIdAsync() =>

@@ -46,6 +46,9 @@ public sealed record Result<T>
 
     public static Result<T> Forbidden(string message) => new() { Status = ResultStatus.Forbidden, Message = message };
 
+    /// <summary>A refusal from <see cref="CurrentUser.DeniedAsync"/>, returned as it is: <c>return denied;</c>.</summary>
+    public static implicit operator Result<T>(Denied denied) => Forbidden(denied.Message);
+
     public static Result<T> Unprocessable(string message) => new() { Status = ResultStatus.Unprocessable, Message = message };
 
     /// <summary>The same failure carried as a result of another type.</summary>

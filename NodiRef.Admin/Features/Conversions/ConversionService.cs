@@ -14,9 +14,6 @@ public sealed class ConversionService(
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ConversionOptions> options)
 {
-    private const string SendDenied = "Conversions and refunds are sent from your backend with an API token of the Tracking role (or Operator or Admin).";
-    private const string ReadDenied = "You are not allowed to see conversions.";
-    private const string EditDenied = "Only admins and operators can review or refund conversions.";
 
     public static class Fields
     {
@@ -47,9 +44,9 @@ public sealed class ConversionService(
     /// </summary>
     public async Task<Result<ConversionReceipt>> RecordAsync(ConversionInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanSendTrackingAsync())
+        if (await currentUser.DeniedAsync(Permissions.SendTracking) is { } denied)
         {
-            return Result<ConversionReceipt>.Forbidden(SendDenied);
+            return denied;
         }
 
         var tokenId = await currentUser.TokenIdAsync();
@@ -268,9 +265,9 @@ public sealed class ConversionService(
     /// <summary>Newest first, with partner, project, link and referral.</summary>
     public async Task<Result<Page<ConversionRow>>> ListAsync(ConversionQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadConversions) is { } denied)
         {
-            return Result<Page<ConversionRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -295,9 +292,9 @@ public sealed class ConversionService(
     /// <summary>One conversion by its public id.</summary>
     public async Task<Result<ConversionRow>> GetAsync(Guid publicId, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadConversions) is { } denied)
         {
-            return Result<ConversionRow>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -332,9 +329,9 @@ public sealed class ConversionService(
 
     private async Task<Result<ConversionRow>> ReviewAsync(Guid publicId, ConversionStatus decision, string? note, long? expectedVersion, CancellationToken ct)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReviewConversions) is { } denied)
         {
-            return Result<ConversionRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         note = Clean(note);
@@ -403,9 +400,9 @@ public sealed class ConversionService(
     /// </summary>
     public async Task<Result<ConversionRow>> RefundAsync(Guid publicId, decimal? amount, string? note, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReviewConversions) is { } denied)
         {
-            return Result<ConversionRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         note = Clean(note);

@@ -20,15 +20,12 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         public const string UpdatedAt = "updated_at";
     }
 
-    private const string ReadDenied = "You are not allowed to see partners.";
-    private const string EditDenied = "Only admins and operators can change partners.";
-
     /// <summary>A page of partners: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<PartnerRow>>> ListAsync(PartnerQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadPartners) is { } denied)
         {
-            return Result<Page<PartnerRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -65,9 +62,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<PartnerDetails>> GetAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadPartners) is { } denied)
         {
-            return Result<PartnerDetails>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -78,9 +75,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Looks a partner up by the id the customer's own system uses.</summary>
     public async Task<Result<PartnerDetails>> GetByExternalIdAsync(string externalId, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadPartners) is { } denied)
         {
-            return Result<PartnerDetails>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -97,9 +94,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// </summary>
     public async Task<Result<PartnerDetails>> CreateAsync(CreatePartnerInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditPartners) is { } denied)
         {
-            return Result<PartnerDetails>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -155,9 +152,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Edits a partner's details; <paramref name="version"/> is the version the editor read.</summary>
     public async Task<Result<PartnerDetails>> UpdateAsync(int id, UpdatePartnerInput input, long version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditPartners) is { } denied)
         {
-            return Result<PartnerDetails>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -220,9 +217,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Deletes a partner that was never used, with its links; a used partner can only be deactivated.</summary>
     public async Task<Result<bool>> DeleteAsync(int id, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditPartners) is { } denied)
         {
-            return Result<bool>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -350,9 +347,9 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     private async Task<Result<PartnerDetails>> PatchAsync(int id, long? version, Func<AppDbContext, Partner, Validation, Task> change, CancellationToken ct)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditPartners) is { } denied)
         {
-            return Result<PartnerDetails>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -34,9 +34,9 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>A page of projects, filtered and sorted in SQL.</summary>
     public async Task<Result<Page<ProjectRow>>> ListAsync(ProjectQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadProjects) is { } denied)
         {
-            return Result<Page<ProjectRow>>.Forbidden("You are not allowed to see projects.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -69,7 +69,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Every project as (id, name), for selects; archived ones only when asked.</summary>
     public async Task<IReadOnlyList<ProjectOption>> OptionsAsync(bool includeArchived = false, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (!await currentUser.HasAsync(Permissions.ReadProjects))
         {
             return [];
         }
@@ -84,9 +84,9 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ProjectRow>> GetAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadProjects) is { } denied)
         {
-            return Result<ProjectRow>.Forbidden("You are not allowed to see projects.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -96,9 +96,9 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ProjectRow>> CreateAsync(ProjectInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditProjects) is { } denied)
         {
-            return Result<ProjectRow>.Forbidden("Only admins and operators can create projects.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -123,9 +123,9 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ProjectRow>> UpdateAsync(int id, ProjectInput input, long version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditProjects) is { } denied)
         {
-            return Result<ProjectRow>.Forbidden("Only admins and operators can edit projects.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -155,9 +155,9 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Archive (no new links or events) or restore a project.</summary>
     public async Task<Result<ProjectRow>> SetStatusAsync(int id, ProjectStatus status, long version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditProjects) is { } denied)
         {
-            return Result<ProjectRow>.Forbidden("Only admins and operators can archive or restore projects.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -24,17 +24,14 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         public const string Project = "project";
     }
 
-    private const string ReadDenied = "You are not allowed to see referral links.";
-    private const string EditDenied = "Only admins and operators can change referral links.";
-    private const string MoveDenied = "Only admins can change the project of an existing link.";
     private const string StaleMessage = "This link was changed by someone else in the meantime. Reload it and apply your change again.";
 
     /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadLinks) is { } denied)
         {
-            return Result<Page<LinkRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -81,9 +78,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     /// <summary>Every link of the given partners (at most 100 partners), for embedding in API answers.</summary>
     public async Task<Result<IReadOnlyList<LinkRow>>> ListOfPartnersAsync(IReadOnlyCollection<int> partnerIds, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadLinks) is { } denied)
         {
-            return Result<IReadOnlyList<LinkRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         if (partnerIds.Count > 100)
@@ -102,9 +99,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
 
     public async Task<Result<LinkRow>> GetAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadLinks) is { } denied)
         {
-            return Result<LinkRow>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -115,9 +112,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     /// <summary>Adds a link to a partner: a generated or custom code, in the partner's default project unless told otherwise.</summary>
     public async Task<Result<LinkRow>> CreateAsync(CreateLinkInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditLinks) is { } denied)
         {
-            return Result<LinkRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -181,9 +178,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     /// </summary>
     public async Task<Result<LinkRow>> UpdateAsync(int id, UpdateLinkInput input, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditLinks) is { } denied)
         {
-            return Result<LinkRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -201,9 +198,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         var v = new Validation();
         if (input.ProjectId != link.ProjectId)
         {
-            if (!await currentUser.IsAdminAsync())
+            if (await currentUser.DeniedAsync(Permissions.MoveLinks) is { } moveDenied)
             {
-                return Result<LinkRow>.Forbidden(MoveDenied);
+                return moveDenied;
             }
 
             await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
@@ -225,9 +222,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     /// <summary>Moves a link to another project (admins only): the partner then belongs to that project too.</summary>
     public async Task<Result<LinkRow>> ChangeProjectAsync(int id, int? projectId, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.MoveLinks) is { } denied)
         {
-            return Result<LinkRow>.Forbidden(MoveDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -261,9 +258,9 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     /// <summary>Deletes a link that never recorded a click.</summary>
     public async Task<Result<bool>> DeleteAsync(int id, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditLinks) is { } denied)
         {
-            return Result<bool>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

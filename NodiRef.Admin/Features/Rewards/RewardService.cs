@@ -45,8 +45,6 @@ public sealed record PartnerActivityTotals(long Referrals, long Conversions, lon
 /// <summary>Reads the rewards ledger and moves entries through approval, payment and reversal.</summary>
 public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-    private const string ReadDenied = "You are not allowed to see rewards.";
-    private const string EditDenied = "Only admins and operators can approve, pay or reverse rewards.";
 
     public static class Fields
     {
@@ -56,9 +54,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
 
     public async Task<Result<Page<RewardRow>>> ListAsync(RewardQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRewards) is { } denied)
         {
-            return Result<Page<RewardRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -81,9 +79,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
 
     public async Task<Result<RewardRow>> GetAsync(long id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRewards) is { } denied)
         {
-            return Result<RewardRow>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -94,9 +92,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
     /// <summary>Every status change of an entry, oldest first.</summary>
     public async Task<Result<IReadOnlyList<RewardHistoryRow>>> HistoryAsync(long id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRewards) is { } denied)
         {
-            return Result<IReadOnlyList<RewardHistoryRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -115,9 +113,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
 
     private async Task<Result<RewardRow>> MoveAsync(long id, RewardStatus from, RewardStatus to, string? note, long? expectedVersion, CancellationToken ct)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRewards) is { } denied)
         {
-            return Result<RewardRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         note = Clean(note);
@@ -185,9 +183,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
     /// </summary>
     public async Task<Result<RewardRow>> ReverseAsync(long id, string? note, long? expectedVersion, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRewards) is { } denied)
         {
-            return Result<RewardRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         note = Clean(note);
@@ -242,9 +240,9 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
     /// <summary>A partner's totals: referrals and conversions that count (not discarded), and rewards per currency and state.</summary>
     public async Task<Result<PartnerActivityTotals>> TotalsForPartnerAsync(int partnerId, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRewards) is { } denied)
         {
-            return Result<PartnerActivityTotals>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -8,8 +8,6 @@ namespace NodiRef.Admin.Features.Rewards;
 /// <summary>The one way to read and change reward rule sets and their actions.</summary>
 public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-    private const string ReadDenied = "You are not allowed to see reward rules.";
-    private const string EditDenied = "Only admins and operators can change reward rules.";
 
     public static class Fields
     {
@@ -33,9 +31,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<Page<RuleSetRow>>> ListAsync(RuleSetQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRuleSets) is { } denied)
         {
-            return Result<Page<RuleSetRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -71,9 +69,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<RuleSetRow>> GetAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRuleSets) is { } denied)
         {
-            return Result<RuleSetRow>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -83,9 +81,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<RuleSetRow>> CreateAsync(RuleSetInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<RuleSetRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -104,9 +102,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<RuleSetRow>> UpdateAsync(int id, RuleSetInput input, long version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<RuleSetRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -134,9 +132,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Deletes a rule set and its actions, only if it never produced a reward; otherwise deactivate it.</summary>
     public async Task<Result<RuleSetRow>> DeleteAsync(int id, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<RuleSetRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -173,9 +171,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<Page<ActionRow>>> ListActionsAsync(ActionQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRuleSets) is { } denied)
         {
-            return Result<Page<ActionRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -204,9 +202,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ActionRow>> GetActionAsync(int id, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadRuleSets) is { } denied)
         {
-            return Result<ActionRow>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -216,9 +214,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ActionRow>> CreateActionAsync(ActionInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<ActionRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -239,9 +237,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     /// <summary>Changes an action; rewards it produced keep their amounts (the ledger is never rewritten).</summary>
     public async Task<Result<ActionRow>> UpdateActionAsync(int id, ActionInput input, long version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<ActionRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -270,9 +268,9 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     public async Task<Result<ActionRow>> DeleteActionAsync(int id, long? version, CancellationToken ct = default)
     {
-        if (!await currentUser.CanEditAsync())
+        if (await currentUser.DeniedAsync(Permissions.EditRuleSets) is { } denied)
         {
-            return Result<ActionRow>.Forbidden(EditDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -35,7 +35,6 @@ public sealed record ClickTotals(long Recorded, long Discarded);
 /// <summary>Reads recorded clicks for the back-office and the API.</summary>
 public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser)
 {
-    private const string ReadDenied = "You are not allowed to see clicks.";
 
     /// <summary>
     /// Newest first (or oldest first). Fast at tens of millions of clicks without an index per partner,
@@ -46,9 +45,9 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
     /// </summary>
     public async Task<Result<Page<ClickRow>>> ListAsync(ClickQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadClicks) is { } denied)
         {
-            return Result<Page<ClickRow>>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -183,9 +182,9 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
     /// <summary>A partner's click totals, from the daily rollups and the clicks not rolled up yet.</summary>
     public async Task<Result<ClickTotals>> TotalsForPartnerAsync(int partnerId, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadClicks) is { } denied)
         {
-            return Result<ClickTotals>.Forbidden(ReadDenied);
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -135,9 +135,9 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
     public async Task<Result<PartnerSession>> IdentifyAsync(IdentifyInput input, CancellationToken ct = default)
     {
         // It marks IPs whose conversions become suspicious, and it tells which partners exist: a credential's job.
-        if (!await currentUser.CanSendTrackingAsync())
+        if (await currentUser.DeniedAsync(Permissions.SendTracking) is { } denied)
         {
-            return Result<PartnerSession>.Forbidden("Identify is called from your backend with an API token of the Tracking role (or Operator or Admin).");
+            return denied;
         }
 
         if (input.PartnerId is null && string.IsNullOrWhiteSpace(input.PartnerExternalId))
@@ -165,9 +165,9 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
     /// <summary>Newest first, with partner, project and link, for the back-office and the API.</summary>
     public async Task<Result<Page<ReferralRow>>> ListAsync(ReferralQuery query, CancellationToken ct = default)
     {
-        if (!await currentUser.CanReadAsync())
+        if (await currentUser.DeniedAsync(Permissions.ReadReferrals) is { } denied)
         {
-            return Result<Page<ReferralRow>>.Forbidden("You are not allowed to see referrals.");
+            return denied;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -25,13 +25,11 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
         public const string Password = "password";
     }
 
-    private const string Denied = "Only admins can manage users.";
-
     public async Task<Result<IReadOnlyList<UserRow>>> ListAsync(CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
-            return Result<IReadOnlyList<UserRow>>.Forbidden(Denied);
+            return denied;
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -54,9 +52,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
     /// <summary>Creates an account with a first password the admin hands over (no mail server needed).</summary>
     public async Task<Result<UserRow>> CreateAsync(CreateUserInput input, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
-            return Result<UserRow>.Forbidden(Denied);
+            return denied;
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -95,9 +93,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
 
     public async Task<Result<UserRow>> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
-            return Result<UserRow>.Forbidden(Denied);
+            return denied;
         }
 
         if (!Roles.All.Contains(role))
@@ -128,9 +126,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
     /// <summary>Disables (signs out everywhere and refuses sign-in) or re-enables an account.</summary>
     public async Task<Result<UserRow>> SetDisabledAsync(string userId, bool disabled, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
-            return Result<UserRow>.Forbidden(Denied);
+            return denied;
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -163,9 +161,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
     /// <summary>Sets a new password for a user who forgot theirs (the admin hands it over).</summary>
     public async Task<Result<bool>> ResetPasswordAsync(string userId, string newPassword, CancellationToken ct = default)
     {
-        if (!await currentUser.IsAdminAsync())
+        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
-            return Result<bool>.Forbidden(Denied);
+            return denied;
         }
 
         await using var scope = scopes.CreateAsyncScope();
