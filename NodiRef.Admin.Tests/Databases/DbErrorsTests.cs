@@ -104,7 +104,6 @@ public sealed class DbErrorsTests
     private static Partner NewPartner(string externalId) => new()
     {
         Name = "Partner " + externalId,
-        NameSearch = "partner " + externalId,
         ExternalId = externalId,
         CreatedAt = DateTime.UtcNow,
         UpdatedAt = DateTime.UtcNow,

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using NodiRef.Admin.Data;
 
 namespace NodiRef.Admin.Api;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Api;
 

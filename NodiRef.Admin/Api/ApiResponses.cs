@@ -1,5 +1,3 @@
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Api;
 
 /// <summary>The envelope of the original API: <c>{"success": true, "data": ...}</c>.</summary>

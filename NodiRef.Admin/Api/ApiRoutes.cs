@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using NodiRef.Admin.Features.ApiTokens;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;

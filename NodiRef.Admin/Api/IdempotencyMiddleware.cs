@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 
 namespace NodiRef.Admin.Api;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Api;
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 

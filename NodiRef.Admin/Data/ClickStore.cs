@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 

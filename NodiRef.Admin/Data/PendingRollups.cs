@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace NodiRef.Admin.Data;
 
 /// <summary>The model on PostgreSQL; owns the migrations in <c>Data/Migrations/Postgres</c>.</summary>

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Data;
 

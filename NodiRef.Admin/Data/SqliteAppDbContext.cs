@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace NodiRef.Admin.Data;
 
 /// <summary>The model on SQLite; owns the migrations in <c>Data/Migrations/Sqlite</c>.</summary>

@@ -13,10 +13,21 @@ public sealed class Partner : IVersioned
     public const int ExternalIdMaxLength = 200;
 
     public int Id { get; set; }
-    public string Name { get; set; } = "";
+    private string _name = "";
 
-    /// <summary>Lower-cased name, indexed for prefix search.</summary>
-    public string NameSearch { get; set; } = "";
+    /// <summary>Setting the name keeps <see cref="NameSearch"/> in step, so no write path can forget it.</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NameSearch = ToSearchKey(value);
+        }
+    }
+
+    /// <summary>Lower-cased name, indexed for prefix search; follows <see cref="Name"/> (EF reads both from their columns).</summary>
+    public string NameSearch { get; private set; } = "";
 
     /// <summary>The partner's id in the customer's own system; unique when set.</summary>
     public string? ExternalId { get; set; }

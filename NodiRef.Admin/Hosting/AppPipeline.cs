@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using NodiRef.Admin.Api;
 using NodiRef.Admin.Components;
 using NodiRef.Admin.Components.Account;
-using NodiRef.Admin.Data;
 using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Hosting;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NodiRef.Admin.Features.ApiTokens;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Seeding;
 
 namespace NodiRef.Admin.Hosting;

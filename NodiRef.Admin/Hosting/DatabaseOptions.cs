@@ -1,5 +1,3 @@
-using NodiRef.Admin.Data;
-
 namespace NodiRef.Admin.Hosting;
 
 /// <summary>

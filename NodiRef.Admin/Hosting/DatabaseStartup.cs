@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Setup;
 
 namespace NodiRef.Admin.Hosting;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Primitives;
-using NodiRef.Admin.Api;
 
 namespace NodiRef.Admin.Hosting;
 

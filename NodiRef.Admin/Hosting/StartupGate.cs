@@ -1,5 +1,3 @@
-using NodiRef.Admin.Api;
-
 namespace NodiRef.Admin.Hosting;
 
 /// <summary>

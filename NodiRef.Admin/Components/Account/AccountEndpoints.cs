@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using NodiRef.Admin.Data;
 
 namespace NodiRef.Admin.Components.Account;
 

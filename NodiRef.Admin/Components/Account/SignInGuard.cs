@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Data;
 
 namespace NodiRef.Admin.Components.Account;
 

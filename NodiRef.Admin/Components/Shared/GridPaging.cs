@@ -1,5 +1,4 @@
 using MudBlazor;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Components.Shared;
 

@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.ApiTokens;
 

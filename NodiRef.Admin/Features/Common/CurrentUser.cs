@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Common;
 

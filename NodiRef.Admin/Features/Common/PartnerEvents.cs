@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Common;
 
 /// <summary>What the lists of referrals, conversions and rewards share: their filters and the names they show.</summary>

@@ -1,5 +1,3 @@
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Common;
 
 /// <summary>

@@ -2,10 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.Conversions;

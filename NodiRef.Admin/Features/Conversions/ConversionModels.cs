@@ -1,5 +1,3 @@
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.Conversions;

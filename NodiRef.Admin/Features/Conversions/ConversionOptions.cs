@@ -1,5 +1,3 @@
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Conversions;
 
 /// <summary>Settings of recorded conversions (section <c>Conversions</c>; e.g. <c>Conversions__MaxAmount</c>).</summary>

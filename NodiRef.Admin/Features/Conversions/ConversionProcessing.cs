@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Rewards;
 
 namespace NodiRef.Admin.Features.Conversions;

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Partners;
 
 /// <summary>Recomputes which projects a partner belongs to: those of its links, plus its default project.</summary>

@@ -1,6 +1,3 @@
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Partners;
 
 public sealed record ProjectRef(int Id, string Name);

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Tracking;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.Partners;
 
@@ -117,7 +113,6 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         var partner = new Partner
         {
             Name = name,
-            NameSearch = Partner.ToSearchKey(name),
             ExternalId = externalId,
             Status = input.Status,
             DefaultProjectId = input.ProjectId,
@@ -133,20 +128,8 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             db.ReferralLinks.Add(link);
         }
 
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await PartnerMembership.RefreshAsync(db, partner.Id, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            // Lost a race for the external id (a generated code clash is astronomically unlikely).
-            return ExternalIdTaken<PartnerDetails>(externalId ?? "", await OwnerOfExternalIdAsync(dbFactory, externalId, ct));
-        }
-
-        return await GetAsync(partner.Id, ct);
+        // A lost race for the external id is the rules' Duplicate (a generated code clash is astronomically unlikely).
+        return await Edit.SaveAsync(db, Rules, partner, ct);
     }
 
     /// <summary>Edits a partner's details; <paramref name="version"/> is the version the editor read.</summary>
@@ -158,39 +141,28 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (partner is null)
+        return await Edit.UpdateAsync(db, Rules, id, version, async (partner, v) =>
         {
-            return NotFound<PartnerDetails>(id);
-        }
+            var externalId = Normalize(input.ExternalId);
+            v.Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
+                .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
+                .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
+            await CheckExternalIdFreeAsync(db, v, externalId, id, ct);
+            if (input.DefaultProjectId != partner.DefaultProjectId)
+            {
+                await CheckProjectUsableAsync(db, v, input.DefaultProjectId, Fields.DefaultProjectId, ct);
+            }
 
-        if (partner.Version != version)
-        {
-            return await StaleAsync(db, partner, ct);
-        }
+            if (v.IsValid)
+            {
+                partner.Name = input.Name!.Trim();
+                partner.ExternalId = externalId;
+                partner.Status = input.Status;
+                partner.DefaultProjectId = input.DefaultProjectId;
+            }
 
-        var externalId = Normalize(input.ExternalId);
-        var v = new Validation()
-            .Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
-            .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
-            .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
-        await CheckExternalIdFreeAsync(db, v, externalId, id, ct);
-        if (input.DefaultProjectId != partner.DefaultProjectId)
-        {
-            await CheckProjectUsableAsync(db, v, input.DefaultProjectId, Fields.DefaultProjectId, ct);
-        }
-
-        if (!v.IsValid)
-        {
-            return v.ToResult<PartnerDetails>();
-        }
-
-        partner.Name = input.Name!.Trim();
-        partner.NameSearch = Partner.ToSearchKey(partner.Name);
-        partner.ExternalId = externalId;
-        partner.Status = input.Status;
-        partner.DefaultProjectId = input.DefaultProjectId;
-        return await SaveAsync(db, partner, ct);
+            return null;
+        }, ct);
     }
 
     /// <summary>Activates or deactivates a partner (the grid's status cell, the API's activate/deactivate).</summary>
@@ -353,57 +325,27 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (partner is null)
+        return await Edit.UpdateAsync<Partner, PartnerDetails>(db, Rules, id, version, async (partner, v) =>
         {
-            return NotFound<PartnerDetails>(id);
-        }
-
-        if (version is not null && partner.Version != version)
-        {
-            return await StaleAsync(db, partner, ct);
-        }
-
-        var v = new Validation();
-        await change(db, partner, v);
-        return v.IsValid ? await SaveAsync(db, partner, ct) : v.ToResult<PartnerDetails>();
+            await change(db, partner, v);
+            return null;
+        }, ct);
     }
 
-    private async Task<Result<PartnerDetails>> SaveAsync(AppDbContext db, Partner partner, CancellationToken ct)
+    /// <summary>
+    /// How partners are edited: the answer is read on the same context, and the project memberships
+    /// (links' projects and the default project) are kept in step in the same transaction.
+    /// </summary>
+    private EditRules<Partner, PartnerDetails> Rules => _rules ??= new()
     {
-        if (db.Entry(partner).State == EntityState.Unchanged)
-        {
-            return Result<PartnerDetails>.Ok(await DetailsAsync(db, partner, ct));
-        }
+        Noun = "Partner",
+        Read = DetailsAsync,
+        Touch = partner => partner.UpdatedAt = clock.GetUtcNow().UtcDateTime,
+        AfterSave = (db, partner, ct) => PartnerMembership.RefreshAsync(db, partner.Id, ct),
+        Duplicate = async (partner, ct) => ExternalIdTaken<PartnerDetails>(partner.ExternalId ?? "", await OwnerOfExternalIdAsync(dbFactory, partner.ExternalId, ct)),
+    };
 
-        partner.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await PartnerMembership.RefreshAsync(db, partner.Id, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            var fresh = await db.Partners.AsNoTracking().FirstOrDefaultAsync(p => p.Id == partner.Id, ct);
-            return fresh is null ? NotFound<PartnerDetails>(partner.Id) : await StaleAsync(db, fresh, ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return ExternalIdTaken<PartnerDetails>(partner.ExternalId ?? "", await OwnerOfExternalIdAsync(dbFactory, partner.ExternalId, ct));
-        }
-
-        return await GetAsync(partner.Id, ct);
-    }
-
-    private static async Task<Result<PartnerDetails>> StaleAsync(AppDbContext db, Partner partner, CancellationToken ct)
-    {
-        var fresh = await db.Partners.AsNoTracking().Include(p => p.DefaultProject).FirstAsync(p => p.Id == partner.Id, ct);
-        return Result<PartnerDetails>.Conflict(
-            "This partner was changed by someone else in the meantime. Reload it and apply your change again.",
-            await DetailsAsync(db, fresh, ct));
-    }
+    private EditRules<Partner, PartnerDetails>? _rules;
 
     private static async Task CheckExternalIdFreeAsync(AppDbContext db, Validation v, string? externalId, int? selfId, CancellationToken ct)
     {

@@ -1,7 +1,3 @@
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Projects;
 
 public sealed record ProjectDto(int Id, string Name, string LandingUrl, ProjectStatus Status, DateTime CreatedAt, DateTime UpdatedAt, long Version)

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Projects;
 
 public sealed record ProjectRow(
@@ -102,10 +97,11 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var invalid = await ValidateAsync(db, input, null, ct);
-        if (invalid is not null)
+        var v = new Validation();
+        await ValidateAsync(db, v, input, null, ct);
+        if (!v.IsValid)
         {
-            return invalid;
+            return v.ToResult<ProjectRow>();
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -118,7 +114,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
             UpdatedAt = now,
         };
         db.Projects.Add(project);
-        return await SaveAsync(db, project, ct);
+        return await Edit.SaveAsync(db, Rules, project, ct);
     }
 
     public async Task<Result<ProjectRow>> UpdateAsync(int id, ProjectInput input, long version, CancellationToken ct = default)
@@ -129,27 +125,17 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (project is null)
+        return await Edit.UpdateAsync(db, Rules, id, version, async (project, v) =>
         {
-            return Result<ProjectRow>.NotFound($"Project {id} does not exist.");
-        }
+            await ValidateAsync(db, v, input, id, ct);
+            if (v.IsValid)
+            {
+                project.Name = input.Name!.Trim();
+                project.LandingUrl = input.LandingUrl!.Trim();
+            }
 
-        if (project.Version != version)
-        {
-            return Stale(project);
-        }
-
-        var invalid = await ValidateAsync(db, input, id, ct);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        project.Name = input.Name!.Trim();
-        project.LandingUrl = input.LandingUrl!.Trim();
-        project.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        return await SaveAsync(db, project, ct);
+            return null;
+        }, ct);
     }
 
     /// <summary>Archive (no new links or events) or restore a project.</summary>
@@ -161,36 +147,20 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (project is null)
+        return await Edit.UpdateAsync<Project, ProjectRow>(db, Rules, id, version, (project, v) =>
         {
-            return Result<ProjectRow>.NotFound($"Project {id} does not exist.");
-        }
+            if (v.Check(Enum.IsDefined(status), Fields.Status, "Status must be Active or Archived.").IsValid)
+            {
+                project.Status = status;
+            }
 
-        if (project.Version != version)
-        {
-            return Stale(project);
-        }
-
-        if (!Enum.IsDefined(status))
-        {
-            return Result<ProjectRow>.Invalid(Fields.Status, "Status must be Active or Archived.");
-        }
-
-        if (project.Status == status)
-        {
-            return Result<ProjectRow>.Ok(Map(project));
-        }
-
-        project.Status = status;
-        project.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        return await SaveAsync(db, project, ct);
+            return Task.FromResult<Result<ProjectRow>?>(null);
+        }, ct);
     }
 
-    private static async Task<Result<ProjectRow>?> ValidateAsync(AppDbContext db, ProjectInput input, int? id, CancellationToken ct)
+    private static async Task ValidateAsync(AppDbContext db, Validation v, ProjectInput input, int? id, CancellationToken ct)
     {
-        var v = new Validation()
-            .Required(input.Name, Fields.Name, "Name", Project.NameMaxLength)
+        v.Required(input.Name, Fields.Name, "Name", Project.NameMaxLength)
             .Required(input.LandingUrl, Fields.LandingUrl, "Landing URL", ReferralLink.TargetUrlMaxLength);
         if (!string.IsNullOrWhiteSpace(input.LandingUrl) && !WebUrl.IsValid(input.LandingUrl.Trim()))
         {
@@ -202,35 +172,22 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
             var name = input.Name.Trim();
             if (await db.Projects.AsNoTracking().AnyAsync(p => p.Name == name && p.Id != id, ct))
             {
-                v.Conflict(Fields.Name, $"A project named \"{name}\" already exists.");
+                v.Conflict(Fields.Name, NameTaken(name));
             }
         }
-
-        return v.IsValid ? null : v.ToResult<ProjectRow>();
     }
 
-    private static async Task<Result<ProjectRow>> SaveAsync(AppDbContext db, Project project, CancellationToken ct)
+    private static string NameTaken(string name) => $"A project named \"{name}\" already exists.";
+
+    private EditRules<Project, ProjectRow> Rules => _rules ??= new()
     {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return Result<ProjectRow>.Ok(Map(project));
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            var fresh = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == project.Id, ct);
-            return fresh is null ? Result<ProjectRow>.NotFound($"Project {project.Id} was deleted.") : Stale(fresh);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Result<ProjectRow>.Conflict(
-                $"A project named \"{project.Name}\" already exists.",
-                errors: new Dictionary<string, string> { [Fields.Name] = $"A project named \"{project.Name}\" already exists." });
-        }
-    }
+        Noun = "Project",
+        Read = (_, project, _) => Task.FromResult(Map(project)),
+        Touch = project => project.UpdatedAt = clock.GetUtcNow().UtcDateTime,
+        Duplicate = (project, _) => Task.FromResult(Result<ProjectRow>.Conflict(NameTaken(project.Name), errors: new Dictionary<string, string> { [Fields.Name] = NameTaken(project.Name) })),
+    };
 
-    private static Result<ProjectRow> Stale(Project current) =>
-        Result<ProjectRow>.Conflict("This project was changed by someone else in the meantime. Reload it and apply your change again.", Map(current));
+    private EditRules<Project, ProjectRow>? _rules;
 
     private static ProjectRow Map(Project p) => new(p.Id, p.Name, p.LandingUrl, p.Status, p.CreatedAt, p.UpdatedAt, p.Version);
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 
 namespace NodiRef.Admin.Features.ReferralLinks;

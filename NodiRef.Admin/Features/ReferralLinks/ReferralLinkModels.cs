@@ -1,4 +1,3 @@
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 
 namespace NodiRef.Admin.Features.ReferralLinks;

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Tracking;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 
 namespace NodiRef.Admin.Features.ReferralLinks;
@@ -24,7 +20,6 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         public const string Project = "project";
     }
 
-    private const string StaleMessage = "This link was changed by someone else in the meantime. Reload it and apply your change again.";
 
     /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
@@ -157,19 +152,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             UpdatedAt = now,
         };
         db.ReferralLinks.Add(link);
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return CodeTaken(code);
-        }
-
-        return await GetAsync(link.Id, ct);
+        return await Edit.SaveAsync(db, Rules, link, ct);
     }
 
     /// <summary>
@@ -184,39 +167,29 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var link = await db.ReferralLinks.FirstOrDefaultAsync(l => l.Id == id, ct);
-        if (link is null)
+        return await Edit.UpdateAsync(db, Rules, id, version, async (link, v) =>
         {
-            return NotFound(id);
-        }
-
-        if (version is not null && link.Version != version)
-        {
-            return await StaleAsync(db, id, ct);
-        }
-
-        var v = new Validation();
-        if (input.ProjectId != link.ProjectId)
-        {
-            if (await currentUser.DeniedAsync(Permissions.MoveLinks) is { } moveDenied)
+            if (input.ProjectId != link.ProjectId)
             {
-                return moveDenied;
+                if (await currentUser.DeniedAsync(Permissions.MoveLinks) is { } moveDenied)
+                {
+                    return moveDenied;
+                }
+
+                await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
             }
 
-            await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
-        }
+            var targetUrl = CheckTargetUrl(v, input.TargetUrl);
+            var metadata = CheckMetadata(v, input.Metadata);
+            if (v.IsValid)
+            {
+                link.ProjectId = input.ProjectId;
+                link.TargetUrl = targetUrl;
+                link.Metadata = metadata;
+            }
 
-        var targetUrl = CheckTargetUrl(v, input.TargetUrl);
-        var metadata = CheckMetadata(v, input.Metadata);
-        if (!v.IsValid)
-        {
-            return v.ToResult<LinkRow>();
-        }
-
-        link.ProjectId = input.ProjectId;
-        link.TargetUrl = targetUrl;
-        link.Metadata = metadata;
-        return await SaveAsync(db, link, ct);
+            return null;
+        }, ct);
     }
 
     /// <summary>Moves a link to another project (admins only): the partner then belongs to that project too.</summary>
@@ -228,31 +201,16 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var link = await db.ReferralLinks.FirstOrDefaultAsync(l => l.Id == id, ct);
-        if (link is null)
+        return await Edit.UpdateAsync<ReferralLink, LinkRow>(db, Rules, id, version, async (link, v) =>
         {
-            return NotFound(id);
-        }
+            if (link.ProjectId != projectId)
+            {
+                await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
+                link.ProjectId = projectId;
+            }
 
-        if (version is not null && link.Version != version)
-        {
-            return await StaleAsync(db, id, ct);
-        }
-
-        if (link.ProjectId == projectId)
-        {
-            return (await GetAsync(id, ct));
-        }
-
-        var v = new Validation();
-        await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
-        if (!v.IsValid)
-        {
-            return v.ToResult<LinkRow>();
-        }
-
-        link.ProjectId = projectId;
-        return await SaveAsync(db, link, ct);
+            return null;
+        }, ct);
     }
 
     /// <summary>Deletes a link that never recorded a click.</summary>
@@ -317,34 +275,20 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
     }
 
-    private async Task<Result<LinkRow>> SaveAsync(AppDbContext db, ReferralLink link, CancellationToken ct)
+    /// <summary>
+    /// How links are edited: the answer is the link's row read on the same context, and the partner's
+    /// project memberships follow its links in the same transaction.
+    /// </summary>
+    private EditRules<ReferralLink, LinkRow> Rules => _rules ??= new()
     {
-        if (db.Entry(link).State == EntityState.Unchanged)
-        {
-            return await GetAsync(link.Id, ct);
-        }
+        Noun = "Referral link",
+        Read = (db, link, ct) => db.ReferralLinks.AsNoTracking().Where(l => l.Id == link.Id).Select(ToRow).FirstAsync(ct),
+        Touch = link => link.UpdatedAt = clock.GetUtcNow().UtcDateTime,
+        AfterSave = (db, link, ct) => PartnerMembership.RefreshAsync(db, link.PartnerId, ct),
+        Duplicate = (link, _) => Task.FromResult(CodeTaken(link.Code)),
+    };
 
-        link.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await PartnerMembership.RefreshAsync(db, link.PartnerId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await StaleAsync(db, link.Id, ct);
-        }
-
-        return await GetAsync(link.Id, ct);
-    }
-
-    private static async Task<Result<LinkRow>> StaleAsync(AppDbContext db, int id, CancellationToken ct)
-    {
-        var fresh = await db.ReferralLinks.AsNoTracking().Where(l => l.Id == id).Select(ToRow).FirstOrDefaultAsync(ct);
-        return fresh is null ? NotFound(id) : Result<LinkRow>.Conflict(StaleMessage, fresh);
-    }
+    private EditRules<ReferralLink, LinkRow>? _rules;
 
     private static async Task CheckCodeAsync(AppDbContext db, Validation v, string code, CancellationToken ct)
     {

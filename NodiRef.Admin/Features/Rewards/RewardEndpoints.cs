@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.Rewards;
 

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Rewards;
 
 /// <summary>One reward a conversion earns under one action, before it is written.</summary>

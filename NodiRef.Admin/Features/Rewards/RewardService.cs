@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Rewards;
 
 public sealed record RewardRow(

@@ -1,5 +1,4 @@
 using NodiRef.Admin.Components.Shared;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Rewards;
 

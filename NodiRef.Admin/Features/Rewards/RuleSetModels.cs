@@ -1,6 +1,3 @@
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Rewards;
 
 public sealed record RuleSetInput(

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Rewards;
 
 /// <summary>The one way to read and change reward rule sets and their actions.</summary>
@@ -97,7 +92,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         var set = new RewardRuleSet { CreatedAt = now };
         Apply(set, input, now);
         db.RewardRuleSets.Add(set);
-        return await SaveAsync(db, set, ct);
+        return await Edit.SaveAsync(db, SetRules, set, ct);
     }
 
     public async Task<Result<RuleSetRow>> UpdateAsync(int id, RuleSetInput input, long version, CancellationToken ct = default)
@@ -108,25 +103,16 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var set = await db.RewardRuleSets.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (set is null)
+        return await Edit.UpdateAsync(db, SetRules, id, version, async (set, _) =>
         {
-            return NotFound<RuleSetRow>(id);
-        }
+            if (await ValidateAsync(db, input, id, ct) is { } invalid)
+            {
+                return invalid;
+            }
 
-        if (set.Version != version)
-        {
-            return await StaleAsync(db, set, ct);
-        }
-
-        var invalid = await ValidateAsync(db, input, id, ct);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        Apply(set, input, clock.GetUtcNow().UtcDateTime);
-        return await SaveAsync(db, set, ct);
+            Apply(set, input, clock.GetUtcNow().UtcDateTime);
+            return null;
+        }, ct);
     }
 
     /// <summary>Deletes a rule set and its actions, only if it never produced a reward; otherwise deactivate it.</summary>
@@ -146,7 +132,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         if (version is { } v && v != set.Version)
         {
-            return await StaleAsync(db, set, ct);
+            return await Edit.StaleAsync(db, SetRules, id, ct);
         }
 
         if (await db.Rewards.AsNoTracking().AnyAsync(r => r.RuleSetId == id, ct))
@@ -231,7 +217,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         Apply(action, input, now);
         db.RewardActions.Add(action);
         await TouchAsync(db, action.RuleSetId, now, ct);
-        return await SaveActionAsync(db, action, ct);
+        return await Edit.SaveAsync(db, ActionRules, action, ct);
     }
 
     /// <summary>Changes an action; rewards it produced keep their amounts (the ledger is never rewritten).</summary>
@@ -243,27 +229,18 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var action = await db.RewardActions.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (action is null)
+        return await Edit.UpdateAsync(db, ActionRules, id, version, async (action, _) =>
         {
-            return Result<ActionRow>.NotFound($"Reward action {id} does not exist.");
-        }
+            if (await ValidateActionAsync(db, input, ct) is { } invalid)
+            {
+                return invalid;
+            }
 
-        if (action.Version != version)
-        {
-            return await StaleActionAsync(db, id, ct);
-        }
-
-        var invalid = await ValidateActionAsync(db, input, ct);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        Apply(action, input, now);
-        await TouchAsync(db, action.RuleSetId, now, ct);
-        return await SaveActionAsync(db, action, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            Apply(action, input, now);
+            await TouchAsync(db, action.RuleSetId, now, ct);
+            return null;
+        }, ct);
     }
 
     public async Task<Result<ActionRow>> DeleteActionAsync(int id, long? version, CancellationToken ct = default)
@@ -282,7 +259,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         if (version is { } v && v != action.Version)
         {
-            return await StaleActionAsync(db, id, ct);
+            return await Edit.StaleAsync(db, ActionRules, id, ct);
         }
 
         if (await db.Rewards.AsNoTracking().AnyAsync(r => r.ActionId == id, ct))
@@ -412,52 +389,20 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         return v.IsValid ? null : v.ToResult<ActionRow>();
     }
 
-    private async Task<Result<RuleSetRow>> SaveAsync(AppDbContext db, RewardRuleSet set, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return Result<RuleSetRow>.Ok((await ToRowsAsync(db, [set], ct))[0]);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            var fresh = await db.RewardRuleSets.AsNoTracking().FirstOrDefaultAsync(s => s.Id == set.Id, ct);
-            return fresh is null ? NotFound<RuleSetRow>(set.Id) : await StaleAsync(db, fresh, ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Result<RuleSetRow>.Conflict($"A rule set named \"{set.Name}\" already exists.",
-                errors: new Dictionary<string, string> { [Fields.Name] = $"A rule set named \"{set.Name}\" already exists." });
-        }
-    }
+    private static string NameTaken(string name) => $"A rule set named \"{name}\" already exists.";
 
-    private static async Task<Result<ActionRow>> SaveActionAsync(AppDbContext db, RewardAction action, CancellationToken ct)
+    private static readonly EditRules<RewardRuleSet, RuleSetRow> SetRules = new()
     {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return Result<ActionRow>.Ok((await ReadActionAsync(db, action.Id, ct))!);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await StaleActionAsync(db, action.Id, ct);
-        }
-    }
+        Noun = "Rule set",
+        Read = async (db, set, ct) => (await ToRowsAsync(db, [set], ct))[0],
+        Duplicate = (set, _) => Task.FromResult(Result<RuleSetRow>.Conflict(NameTaken(set.Name), errors: new Dictionary<string, string> { [Fields.Name] = NameTaken(set.Name) })),
+    };
 
-    private static async Task<Result<RuleSetRow>> StaleAsync(AppDbContext db, RewardRuleSet current, CancellationToken ct)
+    private static readonly EditRules<RewardAction, ActionRow> ActionRules = new()
     {
-        var fresh = await db.RewardRuleSets.AsNoTracking().FirstAsync(s => s.Id == current.Id, ct);
-        return Result<RuleSetRow>.Conflict("This rule set was changed by someone else in the meantime. Reload it and apply your change again.",
-            (await ToRowsAsync(db, [fresh], ct))[0]);
-    }
-
-    private static async Task<Result<ActionRow>> StaleActionAsync(AppDbContext db, int id, CancellationToken ct)
-    {
-        var fresh = await ReadActionAsync(db, id, ct);
-        return fresh is null
-            ? Result<ActionRow>.NotFound($"Reward action {id} was deleted.")
-            : Result<ActionRow>.Conflict("This action was changed by someone else in the meantime. Reload it and apply your change again.", fresh);
-    }
+        Noun = "Reward action",
+        Read = async (db, action, ct) => (await ReadActionAsync(db, action.Id, ct))!,
+    };
 
     private static Result<T> NotFound<T>(int id) => Result<T>.NotFound($"Rule set {id} does not exist.");
 

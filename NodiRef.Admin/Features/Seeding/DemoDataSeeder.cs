@@ -1,9 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Bogus;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Seeding;
 

@@ -1,8 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Features.Setup;

@@ -1,10 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Hosting;
 
 namespace NodiRef.Admin.Features.Tracking;

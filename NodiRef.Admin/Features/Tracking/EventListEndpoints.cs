@@ -1,7 +1,3 @@
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
-
 namespace NodiRef.Admin.Features.Tracking;
 
 public sealed record ClickDto(

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Features.Tracking;
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
 
 namespace NodiRef.Admin.Features.Tracking;
 

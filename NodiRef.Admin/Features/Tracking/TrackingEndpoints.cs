@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Api;
-using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
 

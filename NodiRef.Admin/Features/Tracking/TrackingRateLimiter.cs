@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Api;
 
 namespace NodiRef.Admin.Features.Tracking;
 

@@ -1,9 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
 
 namespace NodiRef.Admin.Features.Users;
 
