@@ -150,29 +150,14 @@ public static class ConversionEndpoints
     private static string Hash(ConvertRequest body) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body with { UserAgent = null, IpAddress = null, EventId = null }, ApiJson.Options))));
 
-    private static async Task<IResult> ListAsync(HttpContext http, ConversionService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
+    private static Task<IResult> ListAsync(HttpContext http, ConversionService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec, (query, v) =>
         {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var (partnerId, projectId, status, from, to) = ApiFilters.Events<ConversionStatus>(query, v);
-        var eventType = query.Filter("event_type")?.Trim().ToLowerInvariant();
-        v.Check(eventType is null || ConversionTypes.All.Contains(eventType), "filter[event_type]", $"filter[event_type] must be one of: {string.Join(", ", ConversionTypes.All)}.");
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new ConversionQuery(projectId, partnerId, status, eventType, from, to)), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(ConversionDto.From).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
+            var (partnerId, projectId, status, from, to) = ApiFilters.Events<ConversionStatus>(query, v);
+            var eventType = query.Filter("event_type")?.Trim().ToLowerInvariant();
+            v.Check(eventType is null || ConversionTypes.All.Contains(eventType), "filter[event_type]", $"filter[event_type] must be one of: {string.Join(", ", ConversionTypes.All)}.");
+            return new ConversionQuery(projectId, partnerId, status, eventType, from, to);
+        }, service.ListAsync, ConversionDto.From, ct);
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, ConversionService service, CancellationToken ct)
     {

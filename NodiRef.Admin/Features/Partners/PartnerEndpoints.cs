@@ -98,33 +98,14 @@ public static class PartnerEndpoints
         return write ? route.WithIdempotencyKey().ProducesProblem(StatusCodes.Status409Conflict) : route;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, PartnerService service, ReferralLinkService links, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var status = ApiFilters.Enum<PartnerStatus>(query, "status", v);
-        var projectId = ApiFilters.Int(query, "project_id", v);
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var request = query.Apply(new PartnerQuery(query.Filter("search"), status, projectId, query.Filter("external_id"), query.Filter("name")));
-        var result = await service.ListAsync(request, ct);
-        if (!result.Succeeded)
-        {
-            return ApiResponses.Problem(result);
-        }
-
-        var embedded = await LinksAsync(query, result.Value!.Items.Select(p => p.Id).ToList(), links, ct);
-        return ApiResponses.List(result.Value.Items.Select(p => PartnerDto.From(p, query, embedded)).ToList(), query, result.Value.Total);
-    }
+    private static Task<IResult> ListAsync(HttpContext http, PartnerService service, ReferralLinkService links, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec,
+            (query, v) => new PartnerQuery(query.Filter("search"), ApiFilters.Enum<PartnerStatus>(query, "status", v), ApiFilters.Int(query, "project_id", v), query.Filter("external_id"), query.Filter("name")),
+            service.ListAsync, async (query, partners, ct) =>
+            {
+                var embedded = await LinksAsync(query, partners.Select(p => p.Id).ToList(), links, ct);
+                return (IReadOnlyList<PartnerDto>)partners.Select(p => PartnerDto.From(p, query, embedded)).ToList();
+            }, ct);
 
     private static async Task<IResult> GetAsync(Lookup lookup, HttpContext http, PartnerService service, ReferralLinkService links, CancellationToken ct)
     {

@@ -38,27 +38,10 @@ public static class ProjectEndpoints
             .WithIdempotencyKey().Produces<ApiOne<ProjectDto>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ProjectService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var status = ApiFilters.Enum<ProjectStatus>(query, "status", v);
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new ProjectQuery(status, query.Filter("name"))), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(ProjectDto.From).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> ListAsync(HttpContext http, ProjectService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec,
+            (query, v) => new ProjectQuery(ApiFilters.Enum<ProjectStatus>(query, "status", v), query.Filter("name")),
+            service.ListAsync, ProjectDto.From, ct);
 
     private static async Task<IResult> GetAsync(int id, HttpContext http, ProjectService service, CancellationToken ct)
     {

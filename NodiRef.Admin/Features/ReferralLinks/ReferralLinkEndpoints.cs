@@ -74,28 +74,11 @@ public static class ReferralLinkEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ReferralLinkService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var partnerId = ApiFilters.Int(query, "partner_id", v);
-        var projectId = ApiFilters.Int(query, "project_id", v);
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new LinkQuery(partnerId, projectId, query.Filter("code"))), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(l => LinkDto.From(l, query)).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> ListAsync(HttpContext http, ReferralLinkService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec,
+            (query, v) => new LinkQuery(ApiFilters.Int(query, "partner_id", v), ApiFilters.Int(query, "project_id", v), query.Filter("code")),
+            service.ListAsync,
+            (query, rows, _) => Task.FromResult<IReadOnlyList<LinkDto>>(rows.Select(l => LinkDto.From(l, query)).ToList()), ct);
 
     private static async Task<IResult> GetAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct)
     {

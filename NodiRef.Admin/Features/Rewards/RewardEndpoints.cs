@@ -147,38 +147,23 @@ public static class RewardEndpoints
         route.WithIdempotencyKey().Produces<ApiOne<RewardDto>>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static async Task<IResult> ListAsync(HttpContext http, RewardService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, RewardSpec);
-        if (!parsed.Succeeded)
+    private static Task<IResult> ListAsync(HttpContext http, RewardService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, RewardSpec, (query, v) =>
         {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var (partnerId, projectId, status, from, to) = ApiFilters.Events<RewardStatus>(query, v);
-        var currency = query.Filter("currency");
-        v.Check(currency is null || Currency.Normalize(currency) is not null, "filter[currency]", "filter[currency] must be an ISO 4217 code such as USD.");
-        if (!v.IsValid)
+            var (partnerId, projectId, status, from, to) = ApiFilters.Events<RewardStatus>(query, v);
+            var currency = query.Filter("currency");
+            v.Check(currency is null || Currency.Normalize(currency) is not null, "filter[currency]", "filter[currency] must be an ISO 4217 code such as USD.");
+            return new RewardQuery(projectId, partnerId, status, currency, from, to);
+        }, service.ListAsync, async (query, rows, ct) =>
         {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
+            var items = new List<RewardDto>();
+            foreach (var row in rows)
+            {
+                items.Add(await WithHistoryAsync(RewardDto.From(row), query, service, ct));
+            }
 
-        var result = await service.ListAsync(query.Apply(new RewardQuery(projectId, partnerId, status, currency, from, to)), ct);
-        if (!result.Succeeded)
-        {
-            return ApiResponses.Problem(result);
-        }
-
-        var items = new List<RewardDto>();
-        foreach (var row in result.Value!.Items)
-        {
-            items.Add(await WithHistoryAsync(RewardDto.From(row), query, service, ct));
-        }
-
-        return ApiResponses.List(items, query, result.Value.Total);
-    }
+            return (IReadOnlyList<RewardDto>)items;
+        }, ct);
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, RewardService service, CancellationToken ct)
     {
@@ -217,39 +202,24 @@ public static class RewardEndpoints
         return result.Succeeded ? ApiResponses.One(RewardDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> ListSetsAsync(HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, RuleSetSpec);
-        if (!parsed.Succeeded)
+    private static Task<IResult> ListSetsAsync(HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, RuleSetSpec, (query, v) =>
         {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var scope = ApiFilters.Enum<RewardScope>(query, "scope", v);
-        bool? active = query.Filter("is_active") switch
+            var scope = ApiFilters.Enum<RewardScope>(query, "scope", v);
+            bool? active = query.Filter("is_active") switch
+            {
+                null => null,
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => null,
+            };
+            v.Check(query.Filter("is_active") is null || active is not null, "filter[is_active]", "filter[is_active] must be true or false.");
+            return new RuleSetQuery(active, scope, query.Filter("name"));
+        }, service.ListAsync, async (query, sets, ct) =>
         {
-            null => null,
-            "true" or "1" => true,
-            "false" or "0" => false,
-            _ => null,
-        };
-        v.Check(query.Filter("is_active") is null || active is not null, "filter[is_active]", "filter[is_active] must be true or false.");
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new RuleSetQuery(active, scope, query.Filter("name"))), ct);
-        if (!result.Succeeded)
-        {
-            return ApiResponses.Problem(result);
-        }
-
-        var actions = query.Has("actions") ? await ActionsOfAsync(service, result.Value!.Items.Select(s => s.Id), ct) : null;
-        return ApiResponses.List(result.Value!.Items.Select(s => RuleSetDto.From(s, actions)).ToList(), query, result.Value.Total);
-    }
+            var actions = query.Has("actions") ? await ActionsOfAsync(service, sets.Select(s => s.Id), ct) : null;
+            return (IReadOnlyList<RuleSetDto>)sets.Select(s => RuleSetDto.From(s, actions)).ToList();
+        }, ct);
 
     private static async Task<IReadOnlyList<ActionRow>> ActionsOfAsync(RuleSetService service, IEnumerable<int> setIds, CancellationToken ct)
     {
@@ -324,27 +294,10 @@ public static class RewardEndpoints
         return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> ListActionsAsync(HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, ActionSpec);
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var setId = ApiFilters.Int(query, "rule_set_id", v);
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListActionsAsync(query.Apply(new ActionQuery(setId, query.Filter("action_type")?.Trim().ToLowerInvariant())), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(ActionDto.From).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> ListActionsAsync(HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, ActionSpec,
+            (query, v) => new ActionQuery(ApiFilters.Int(query, "rule_set_id", v), query.Filter("action_type")?.Trim().ToLowerInvariant()),
+            service.ListActionsAsync, ActionDto.From, ct);
 
     private static async Task<IResult> GetActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct)
     {

@@ -51,47 +51,17 @@ public static class EventListEndpoints
             .WithListQuery(Spec).Produces<ApiList<ReferralDto>>().ProducesValidationProblem();
     }
 
-    private static async Task<IResult> ListClicksAsync(HttpContext http, ClickService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
+    private static Task<IResult> ListClicksAsync(HttpContext http, ClickService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec, (query, v) =>
         {
-            return ApiResponses.Problem(parsed);
-        }
+            var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
+            return new ClickQuery(projectId, partnerId, status, from, to);
+        }, service.ListAsync, ClickDto.From, ct);
 
-        var query = parsed.Value!;
-        var v = new Validation();
-        var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
-        if (!v.IsValid)
+    private static Task<IResult> ListReferralsAsync(HttpContext http, ReferralService service, CancellationToken ct) =>
+        ApiLists.HandleAsync(http, Spec, (query, v) =>
         {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new ClickQuery(projectId, partnerId, status, from, to)), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(ClickDto.From).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
-
-    private static async Task<IResult> ListReferralsAsync(HttpContext http, ReferralService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, Spec);
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var query = parsed.Value!;
-        var v = new Validation();
-        var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
-        if (!v.IsValid)
-        {
-            return ApiResponses.ValidationProblem(v.Errors, "A filter is not valid.");
-        }
-
-        var result = await service.ListAsync(query.Apply(new ReferralQuery(projectId, partnerId, status, from, to)), ct);
-        return result.Succeeded
-            ? ApiResponses.List(result.Value!.Items.Select(ReferralDto.From).ToList(), query, result.Value.Total)
-            : ApiResponses.Problem(result);
-    }
+            var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
+            return new ReferralQuery(projectId, partnerId, status, from, to);
+        }, service.ListAsync, ReferralDto.From, ct);
 }
