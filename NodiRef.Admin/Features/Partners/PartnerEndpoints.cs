@@ -134,52 +134,29 @@ public static class PartnerEndpoints
             : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> UpdateAsync(Lookup lookup, UpdatePartnerRequest body, HttpContext http, PartnerService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, body.Version);
-        if (!expected.Succeeded)
+    private static Task<IResult> UpdateAsync(Lookup lookup, UpdatePartnerRequest body, HttpContext http, PartnerService service, CancellationToken ct) =>
+        ApiEdits.PatchAsync(http, body.Version, ct => lookup(service, ct), (current, version, ct) =>
         {
-            return ApiResponses.Problem(expected);
-        }
+            var p = current.Partner;
+            if (body.Status is { IsSet: true, Value: null })
+            {
+                return Task.FromResult(Result<PartnerDetails>.Invalid(PartnerService.Fields.Status, "Status must be active or inactive."));
+            }
 
-        var current = await lookup(service, ct);
-        if (!current.Succeeded)
+            var input = new UpdatePartnerInput(
+                body.Name.Or(p.Name),
+                body.ExternalId.Or(p.ExternalId),
+                body.Status.Value ?? p.Status,
+                body.DefaultProjectId.IsSet ? body.DefaultProjectId.Value : p.DefaultProject?.Id);
+            return service.UpdateAsync(p.Id, input, version, ct);
+        }, d => PartnerDto.From(d.Partner), d => d.Partner.Version, ct);
+
+    private static Task<IResult> DeleteAsync(Lookup lookup, HttpContext http, PartnerService service, CancellationToken ct) =>
+        ApiEdits.DeleteAsync(http, async (version, ct) =>
         {
-            return ApiResponses.Problem(current);
-        }
-
-        var p = current.Value!.Partner;
-        if (body.Status is { IsSet: true, Value: null })
-        {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [PartnerService.Fields.Status] = "Status must be active or inactive." }, "Some fields are not valid.");
-        }
-
-        var input = new UpdatePartnerInput(
-            body.Name.Or(p.Name),
-            body.ExternalId.Or(p.ExternalId),
-            body.Status.Value ?? p.Status,
-            body.DefaultProjectId.IsSet ? body.DefaultProjectId.Value : p.DefaultProject?.Id);
-        var result = await service.UpdateAsync(p.Id, input, expected.Value ?? p.Version, ct);
-        return result.Succeeded ? ApiResponses.One(PartnerDto.From(result.Value!.Partner), http, result.Value.Partner.Version) : ApiResponses.Problem(result);
-    }
-
-    private static async Task<IResult> DeleteAsync(Lookup lookup, HttpContext http, PartnerService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, null);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
-        var current = await lookup(service, ct);
-        if (!current.Succeeded)
-        {
-            return ApiResponses.Problem(current);
-        }
-
-        var result = await service.DeleteAsync(current.Value!.Partner.Id, expected.Value, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
-    }
+            var current = await lookup(service, ct);
+            return current.Succeeded ? await service.DeleteAsync(current.Value!.Partner.Id, version, ct) : current.As<bool>();
+        }, ct);
 
     private static async Task<IResult> SetStatusAsync(Lookup lookup, PartnerStatus status, HttpContext http, PartnerService service, CancellationToken ct)
     {

@@ -63,24 +63,10 @@ public static class ProjectEndpoints
             : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> UpdateAsync(int id, UpdateProjectRequest body, HttpContext http, ProjectService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, body.Version);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
-        var current = await service.GetAsync(id, ct);
-        if (!current.Succeeded)
-        {
-            return ApiResponses.Problem(current);
-        }
-
-        var p = current.Value!;
-        var result = await service.UpdateAsync(id, new ProjectInput(body.Name.Or(p.Name), body.LandingUrl.Or(p.LandingUrl)), expected.Value ?? p.Version, ct);
-        return result.Succeeded ? ApiResponses.One(ProjectDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> UpdateAsync(int id, UpdateProjectRequest body, HttpContext http, ProjectService service, CancellationToken ct) =>
+        ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct),
+            (p, version, ct) => service.UpdateAsync(id, new ProjectInput(body.Name.Or(p.Name), body.LandingUrl.Or(p.LandingUrl)), version, ct),
+            ProjectDto.From, p => p.Version, ct);
 
     private static async Task<IResult> SetStatusAsync(int id, ProjectStatus status, HttpContext http, ProjectService service, CancellationToken ct)
     {

@@ -113,44 +113,24 @@ public static class ReferralLinkEndpoints
 
     private static async Task<IResult> UpdateAsync(int id, UpdateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
     {
-        var expected = ApiResponses.ExpectedVersion(http, body.Version);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
         var metadata = MetadataText(body.Metadata.Value);
         if (metadata.Error is { } error)
         {
             return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
         }
 
-        var current = await service.GetAsync(id, ct);
-        if (!current.Succeeded)
+        return await ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct), (l, version, ct) =>
         {
-            return ApiResponses.Problem(current);
-        }
-
-        var l = current.Value!;
-        var input = new UpdateLinkInput(
-            body.ProjectId.IsSet ? body.ProjectId.Value : l.Project?.Id,
-            body.TargetUrl.Or(l.TargetUrl),
-            body.Metadata.IsSet ? metadata.Text : l.Metadata);
-        var result = await service.UpdateAsync(id, input, expected.Value ?? l.Version, ct);
-        return result.Succeeded ? ApiResponses.One(LinkDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
+            var input = new UpdateLinkInput(
+                body.ProjectId.IsSet ? body.ProjectId.Value : l.Project?.Id,
+                body.TargetUrl.Or(l.TargetUrl),
+                body.Metadata.IsSet ? metadata.Text : l.Metadata);
+            return service.UpdateAsync(id, input, version, ct);
+        }, l => LinkDto.From(l), l => l.Version, ct);
     }
 
-    private static async Task<IResult> DeleteAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, null);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
-        var result = await service.DeleteAsync(id, expected.Value, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> DeleteAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct) =>
+        ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteAsync(id, version, ct), ct);
 
     // Metadata travels as a JSON object in the API and is stored as its text.
     private static (string? Text, string? Error) MetadataText(JsonElement? metadata) => metadata switch

@@ -259,40 +259,18 @@ public static class RewardEndpoints
             : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> UpdateSetAsync(int id, UpdateRuleSetRequest body, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, body.Version);
-        if (!expected.Succeeded)
+    private static Task<IResult> UpdateSetAsync(int id, UpdateRuleSetRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct), (s, version, ct) =>
         {
-            return ApiResponses.Problem(expected);
-        }
+            var scope = body.Scope.IsSet ? body.Scope.Value ?? RewardScope.All : s.Scope;
+            var input = new RuleSetInput(
+                body.Name.Or(s.Name), body.Description.Or(s.Description), body.StartsAt.Or(s.StartsAt), body.EndsAt.Or(s.EndsAt),
+                scope, body.ScopeId.IsSet ? body.ScopeId.Value : scope == RewardScope.All ? null : s.ScopeId, body.IsActive.Or(s.IsActive) ?? s.IsActive);
+            return service.UpdateAsync(id, input, version, ct);
+        }, s => RuleSetDto.From(s), s => s.Version, ct);
 
-        var current = await service.GetAsync(id, ct);
-        if (!current.Succeeded)
-        {
-            return ApiResponses.Problem(current);
-        }
-
-        var s = current.Value!;
-        var scope = body.Scope.IsSet ? body.Scope.Value ?? RewardScope.All : s.Scope;
-        var input = new RuleSetInput(
-            body.Name.Or(s.Name), body.Description.Or(s.Description), body.StartsAt.Or(s.StartsAt), body.EndsAt.Or(s.EndsAt),
-            scope, body.ScopeId.IsSet ? body.ScopeId.Value : scope == RewardScope.All ? null : s.ScopeId, body.IsActive.Or(s.IsActive) ?? s.IsActive);
-        var result = await service.UpdateAsync(id, input, expected.Value ?? s.Version, ct);
-        return result.Succeeded ? ApiResponses.One(RuleSetDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
-
-    private static async Task<IResult> DeleteSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, null);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
-        var result = await service.DeleteAsync(id, expected.Value, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> DeleteSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteAsync(id, version, ct), ct);
 
     private static Task<IResult> ListActionsAsync(HttpContext http, RuleSetService service, CancellationToken ct) =>
         ApiLists.HandleAsync(http, ActionSpec,
@@ -318,36 +296,14 @@ public static class RewardEndpoints
             : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> UpdateActionAsync(int id, UpdateActionRequest body, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, body.Version);
-        if (!expected.Succeeded)
+    private static Task<IResult> UpdateActionAsync(int id, UpdateActionRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiEdits.PatchAsync(http, body.Version, ct => service.GetActionAsync(id, ct), (a, version, ct) =>
         {
-            return ApiResponses.Problem(expected);
-        }
+            var input = new ActionInput(a.RuleSetId, body.ActionType.Or(a.ActionType), body.RewardType.Or(a.RewardType) ?? a.RewardType,
+                body.RewardAmount.Or(a.RewardAmount), body.MaxCap.Or(a.MaxCap), body.Currency.Or(a.Currency));
+            return service.UpdateActionAsync(id, input, version, ct);
+        }, ActionDto.From, a => a.Version, ct);
 
-        var current = await service.GetActionAsync(id, ct);
-        if (!current.Succeeded)
-        {
-            return ApiResponses.Problem(current);
-        }
-
-        var a = current.Value!;
-        var input = new ActionInput(a.RuleSetId, body.ActionType.Or(a.ActionType), body.RewardType.Or(a.RewardType) ?? a.RewardType,
-            body.RewardAmount.Or(a.RewardAmount), body.MaxCap.Or(a.MaxCap), body.Currency.Or(a.Currency));
-        var result = await service.UpdateActionAsync(id, input, expected.Value ?? a.Version, ct);
-        return result.Succeeded ? ApiResponses.One(ActionDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
-
-    private static async Task<IResult> DeleteActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, null);
-        if (!expected.Succeeded)
-        {
-            return ApiResponses.Problem(expected);
-        }
-
-        var result = await service.DeleteActionAsync(id, expected.Value, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResponses.Problem(result);
-    }
+    private static Task<IResult> DeleteActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteActionAsync(id, version, ct), ct);
 }
