@@ -8,7 +8,6 @@ using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
-using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Support;

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Playwright;
-using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Tests.EndToEnd;
 

@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Tests.EndToEnd;

@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace NodiRef.Admin.Tests.EndToEnd;
 
 /// <summary>The referral, conversion and reward pages at a laptop's and a phone's width: screenshots, and nothing scrolls sideways.</summary>

@@ -3,10 +3,10 @@ using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Conversions;
-using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
+using NodiRef.Admin.Features.Rewards;
 
 namespace NodiRef.Admin.Tests.EndToEnd;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Hosting;
 using NodiRef.Admin.Tests.Api;
+using Npgsql;
 
 namespace NodiRef.Admin.Tests.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.TestHost;
 using NodiRef.Admin.Tests.Api;
 using NodiRef.Admin.Tests.Support;
 

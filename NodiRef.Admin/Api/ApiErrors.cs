@@ -10,8 +10,9 @@ namespace NodiRef.Admin.Api;
 /// </summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var http = httpContext;
         // The middleware has already pointed Request.Path at the error page; the feature keeps the original.
         var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path;
         if (!ApiRoutes.IsApi(path))
@@ -35,7 +36,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             {
                 Status = bad.StatusCode,
                 Title = "Bad request",
-                Detail = http.Request.ContentLength is null or 0 && !http.Request.Headers.TransferEncoding.Any()
+                Detail = http.Request.ContentLength is null or 0 && http.Request.Headers.TransferEncoding.Count == 0
                     ? "The request body is missing: send a JSON object with \"Content-Type: application/json\"."
                     : bad.StatusCode == StatusCodes.Status415UnsupportedMediaType
                         ? "Send the body as JSON with \"Content-Type: application/json\"."

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;

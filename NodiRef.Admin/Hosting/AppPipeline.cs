@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using NodiRef.Admin.Components;
 using NodiRef.Admin.Components.Account;

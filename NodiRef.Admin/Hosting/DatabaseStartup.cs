@@ -40,7 +40,7 @@ public static class DatabaseStartup
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
-        await MigrateAsync(db, ct, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup)));
+        await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup)), ct);
 
         // Instances starting together would otherwise both find a role (or the first admin) missing
         // and both create it.
@@ -70,7 +70,7 @@ public static class DatabaseStartup
     /// SQLite file it is an OS lock on a side file (<see cref="SqliteMigrationLock"/>), which also makes
     /// a lock row left by a killed run recognisably stale. Nothing to apply: nothing is written.
     /// </summary>
-    public static async Task MigrateAsync(AppDbContext db, CancellationToken ct = default, ILogger? logger = null)
+    public static async Task MigrateAsync(AppDbContext db, ILogger? logger = null, CancellationToken ct = default)
     {
         logger ??= NullLogger.Instance;
         var connectionString = db.Database.GetConnectionString() ?? db.Database.GetDbConnection().ConnectionString;

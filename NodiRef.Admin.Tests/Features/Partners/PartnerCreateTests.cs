@@ -1,5 +1,4 @@
 using NodiRef.Admin.Domain;
-using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Tests.Support;
 

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using NodiRef.Admin.Data;
-using NodiRef.Admin.Domain;
-
 namespace NodiRef.Admin.Features.Common;
 
 /// <summary>

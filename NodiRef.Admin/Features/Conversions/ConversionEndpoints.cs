@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.Conversions;
@@ -91,12 +90,12 @@ public static class ConversionEndpoints
         conversions.MapGet("/{id:guid}", GetAsync).WithName("GetConversion").WithSummary("Get a conversion")
             .Produces<ApiOne<ConversionDto>>().ProducesProblem(StatusCodes.Status404NotFound);
         conversions.MapPost("/{id:guid}/accept", (Guid id, ReviewRequest body, HttpContext http, ConversionService service, CancellationToken ct) =>
-                ReviewAsync(http, body, ct, (version, c) => service.AcceptAsync(id, body.Note, version, c)))
+                ReviewAsync(http, body, (version, c) => service.AcceptAsync(id, body.Note, version, c), ct))
             .WithName("AcceptConversion").WithSummary("Accept a pending or suspicious conversion (optional note): its rewards are computed")
             .WithIdempotencyKey().Produces<ApiOne<ConversionDto>>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         conversions.MapPost("/{id:guid}/reject", (Guid id, ReviewRequest body, HttpContext http, ConversionService service, CancellationToken ct) =>
-                ReviewAsync(http, body, ct, (version, c) => service.RejectAsync(id, body.Note, version, c)))
+                ReviewAsync(http, body, (version, c) => service.RejectAsync(id, body.Note, version, c), ct))
             .WithName("RejectConversion").WithSummary("Reject a pending or suspicious conversion with a note: no reward")
             .WithIdempotencyKey().Produces<ApiOne<ConversionDto>>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -165,7 +164,7 @@ public static class ConversionEndpoints
         return result.Succeeded ? ApiResponses.One(ConversionDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> ReviewAsync(HttpContext http, ReviewRequest body, CancellationToken ct, Func<long?, CancellationToken, Task<Result<ConversionRow>>> review)
+    private static async Task<IResult> ReviewAsync(HttpContext http, ReviewRequest body, Func<long?, CancellationToken, Task<Result<ConversionRow>>> review, CancellationToken ct)
     {
         var expected = ApiResponses.ExpectedVersion(http, body.Version);
         if (!expected.Succeeded)

@@ -1,9 +1,11 @@
 namespace NodiRef.Admin.Features.Conversions;
 
 /// <summary>Wakes the conversion processor as soon as a conversion is recorded in this instance.</summary>
-public sealed class ConversionSignal
+public sealed class ConversionSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Dispose() => _signal.Dispose();
 
     public void Notify()
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.ReferralLinks;
 

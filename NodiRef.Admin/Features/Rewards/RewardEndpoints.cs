@@ -100,15 +100,15 @@ public static class RewardEndpoints
         rewards.MapGet("/{id:long}", GetAsync).WithName("GetReward").WithSummary("Get a ledger entry; include=history for its status changes")
             .Produces<ApiOne<RewardDto>>().ProducesProblem(StatusCodes.Status404NotFound);
         rewards.MapPost("/{id:long}/approve", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, ct, (v, c) => service.ApproveAsync(id, body.Note, v, c)))
+                MoveAsync(http, body.Version, (v, c) => service.ApproveAsync(id, body.Note, v, c), ct))
             .WithName("ApproveReward").WithSummary("Approve a pending reward: it becomes due for payout")
             .AsLedgerMove();
         rewards.MapPost("/{id:long}/pay", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, ct, (v, c) => service.PayAsync(id, body.Note, v, c)))
+                MoveAsync(http, body.Version, (v, c) => service.PayAsync(id, body.Note, v, c), ct))
             .WithName("PayReward").WithSummary("Mark an approved reward as paid")
             .AsLedgerMove();
         rewards.MapPost("/{id:long}/reverse", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, ct, (v, c) => service.ReverseAsync(id, body.Note, v, c)))
+                MoveAsync(http, body.Version, (v, c) => service.ReverseAsync(id, body.Note, v, c), ct))
             .WithName("ReverseReward").WithSummary("Reverse what is left of a reward with a negative entry (note required); answers the new entry")
             .AsLedgerMove();
 
@@ -190,7 +190,7 @@ public static class RewardEndpoints
         return dto with { History = history.Value?.Select(h => new RewardHistoryDto(h.FromStatus, h.ToStatus, h.Actor, h.Note, h.At)).ToList() ?? [] };
     }
 
-    private static async Task<IResult> MoveAsync(HttpContext http, long? bodyVersion, CancellationToken ct, Func<long?, CancellationToken, Task<Result<RewardRow>>> move)
+    private static async Task<IResult> MoveAsync(HttpContext http, long? bodyVersion, Func<long?, CancellationToken, Task<Result<RewardRow>>> move, CancellationToken ct)
     {
         var expected = ApiResponses.ExpectedVersion(http, bodyVersion);
         if (!expected.Succeeded)

@@ -6,11 +6,13 @@ namespace NodiRef.Admin.Features.Tracking;
 /// CORS for the tracking API: open to the origins of the projects' landing pages (and the links'
 /// target sites), which call it from the visitor's browser. The list is re-read every 30 seconds.
 /// </summary>
-public sealed class TrackingCorsPolicyProvider(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock) : ICorsPolicyProvider
+public sealed class TrackingCorsPolicyProvider(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock) : ICorsPolicyProvider, IDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, HashSet<string> Origins)? _cache;
+
+    public void Dispose() => _gate.Dispose();
 
     public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;

@@ -218,7 +218,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
     private static async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
-        return admins.Count(a => !a.IsDisabled && a.Id != user.Id) == 0;
+        return !admins.Any(a => !a.IsDisabled && a.Id != user.Id);
     }
 
     private static UserRow ToRow(ApplicationUser u, string role) =>
