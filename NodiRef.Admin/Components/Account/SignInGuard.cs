@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +20,7 @@ public sealed class SignInFormOptions
 /// </summary>
 public sealed class SignInGuard : IDisposable
 {
-    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+    private readonly PerMinuteBudget _budget;
     private readonly Lazy<string> _dummyHash;
     private readonly IPasswordHasher<ApplicationUser> _hasher;
 
@@ -29,34 +28,17 @@ public sealed class SignInGuard : IDisposable
     {
         _hasher = hasher;
         _dummyHash = new Lazy<string>(() => hasher.HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()));
-        var perMinute = options.Value.AttemptsPerMinutePerIp;
-        if (perMinute > 0)
-        {
-            _limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-        }
+        _budget = new PerMinuteBudget(options.Value.AttemptsPerMinutePerIp, http => http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
     }
 
     /// <summary>Takes one attempt from the caller's budget; when it is spent, answers 429 and the seconds to wait.</summary>
     public int? TryAttempt(HttpContext http)
     {
-        if (_limiter is null)
+        if (_budget.TryTake(http) is not { } retryAfter)
         {
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire(http);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return retryAfter;
@@ -66,5 +48,5 @@ public sealed class SignInGuard : IDisposable
     public void VerifyForNobody(string password) =>
         _hasher.VerifyHashedPassword(new ApplicationUser(), _dummyHash.Value, password);
 
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose() => _budget.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace NodiRef.Admin.Features.Tracking;
@@ -11,39 +10,22 @@ namespace NodiRef.Admin.Features.Tracking;
 /// </summary>
 public sealed class TrackingRateLimiter : IDisposable
 {
-    private readonly TrackingOptions _options;
-    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+    private readonly PerMinuteBudget _budget;
 
     public TrackingRateLimiter(IOptions<TrackingOptions> options)
     {
-        _options = options.Value;
-        if (_options.RequestsPerMinutePerIp > 0)
-        {
-            _limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetFixedWindowLimiter(ClientInfo.RateLimitKey(http, _options), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = _options.RequestsPerMinutePerIp,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-        }
+        var settings = options.Value;
+        _budget = new PerMinuteBudget(settings.RequestsPerMinutePerIp, http => ClientInfo.RateLimitKey(http, settings));
     }
 
     /// <summary>Takes one request from the caller's budget; answers the 429 to send when it is spent, else null.</summary>
     public IResult? Check(HttpContext http)
     {
-        if (_limiter is null)
+        if (_budget.TryTake(http) is not { } retryAfter)
         {
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire(http);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
         http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"Too many requests from this address. Retry in {retryAfter} s.");
     }
@@ -58,5 +40,5 @@ public sealed class TrackingRateLimiter : IDisposable
             ? null
             : context.HttpContext.RequestServices.GetRequiredService<TrackingRateLimiter>().Check(context.HttpContext)) ?? await next(context);
 
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose() => _budget.Dispose();
 }
