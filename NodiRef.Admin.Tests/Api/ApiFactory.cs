@@ -109,8 +109,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ConnectionString = await PostgresDatabases.CreateMigratedAsync(TestProvider.PostgresForRun(), Xunit.TestContext.Current.CancellationToken);
         }
 
-        StartServer(); // starts the app; it prepares the database (migrations, roles) while listening
-        await Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), Xunit.TestContext.Current.CancellationToken);
+        await this.ReadyAsync(); // starts the app; it prepares the database (migrations, roles) while listening
         if (_kestrel)
         {
             var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Setup;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.EndToEnd;
 
@@ -62,7 +63,7 @@ public sealed class AppUnderTest : WebApplicationFactory<Program>
         }
 
         // The app listens before its database is prepared; the tests start once it is.
-        await app.Services.GetRequiredService<NodiRef.Admin.Hosting.DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
+        await app.DatabaseReadyAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var address = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The app under test did not report the address it listens on.");
         app.BaseUri = new Uri(address.TrimEnd('/') + "/");

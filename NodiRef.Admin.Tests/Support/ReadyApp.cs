@@ -14,7 +14,11 @@ public static class ReadyApp
         where T : WebApplicationFactory<Program>
     {
         factory.StartServer();
-        await factory.Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), Xunit.TestContext.Current.CancellationToken);
+        await factory.DatabaseReadyAsync();
         return factory;
     }
+
+    /// <summary>Waits until a started app has prepared its database (it listens before that).</summary>
+    public static Task DatabaseReadyAsync(this WebApplicationFactory<Program> factory) =>
+        factory.Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), Xunit.TestContext.Current.CancellationToken);
 }

@@ -131,7 +131,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         return at is null ? name : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at : $"{at}.{name}";
     }
 
-    /// <summary>What a 503 for a database outage tells clients to wait, in seconds.</summary>
+    /// <summary>What a 503 tells clients to wait, in seconds: a database outage, or the app still starting (StartupGate).</summary>
     public const string RetryAfterSeconds = "5";
 
     /// <summary>Logs a failed request under the path it was made to (not the error page's, where Request.Path points by now).</summary>

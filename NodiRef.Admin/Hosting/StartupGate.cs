@@ -8,7 +8,6 @@ public static class StartupGate
 {
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
-    private const string RetryAfterSeconds = "5";
 
     public static IApplicationBuilder UseStartupGate(this IApplicationBuilder app)
     {
@@ -20,7 +19,7 @@ public static class StartupGate
 
     private static Task StartingAsync(HttpContext http)
     {
-        http.Response.Headers.RetryAfter = RetryAfterSeconds;
+        http.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds;
         const string detail = "The app is starting (preparing its database); retry in a few seconds.";
         return ApiRoutes.IsApi(http.Request.Path)
             ? ApiResponses.Problem(StatusCodes.Status503ServiceUnavailable, "Starting", detail).ExecuteAsync(http)

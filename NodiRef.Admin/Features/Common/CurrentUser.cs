@@ -22,10 +22,10 @@ public sealed class CurrentUser(IServiceProvider services)
 
     /// <summary>Null when the actor has <paramref name="permission"/> now, else the refusal to return.</summary>
     public async Task<Denied?> DeniedAsync(Permission permission) =>
-        await IsInAnyRoleAsync([.. permission.Roles]) ? null : new Denied(permission.Denied);
+        await IsInAnyRoleAsync(permission.Roles) ? null : new Denied(permission.Denied);
 
     /// <summary>Whether the actor has <paramref name="permission"/> now (pages: show or hide what it allows).</summary>
-    public Task<bool> HasAsync(Permission permission) => IsInAnyRoleAsync([.. permission.Roles]);
+    public Task<bool> HasAsync(Permission permission) => IsInAnyRoleAsync(permission.Roles);
 
     /// <summary>
     /// True when the actor has one of <paramref name="roles"/>. For a signed-in person the roles and the

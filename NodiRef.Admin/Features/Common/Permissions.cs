@@ -5,7 +5,7 @@ namespace NodiRef.Admin.Features.Common;
 /// operation opens with <see cref="CurrentUser.DeniedAsync"/> on one of <see cref="Permissions"/>; pages ask
 /// <see cref="CurrentUser.HasAsync"/> with the same value to show or hide a button, so both say the same.
 /// </summary>
-public sealed record Permission(string Name, IReadOnlyList<string> Roles, string Denied);
+public sealed record Permission(string Name, string[] Roles, string Denied);
 
 /// <summary>
 /// Every permission of the product, declared once. Roles are checked against what a person has now (see
