@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,11 +15,12 @@ using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Setup;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Users;
+using NodiRef.Admin.Hosting;
 
 namespace NodiRef.Admin.Tests.Support;
 
 /// <summary>
-/// The app's services wired as in <c>AppServices</c>, on a <see cref="TestDatabase"/>, with a fake
+/// The app's service layer as the host registers it (<c>AppServices.AddServiceLayer</c>), on a <see cref="TestDatabase"/>, with a fake
 /// clock. <see cref="Scope"/> plays the part of one circuit: its <see cref="CurrentUser"/> is the
 /// user the test acts as (anonymous until <see cref="ActAs"/> is called).
 /// </summary>
@@ -71,23 +73,8 @@ public sealed class TestServices : IAsyncDisposable
         services.AddAppDatabase(database.Provider, options => database.Configure(options).AddInterceptors(saves, sqlHook));
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(clock);
-        services.AddScoped<CurrentUser>();
-        services.AddScoped<ProjectService>();
-        services.AddScoped<PartnerService>();
-        services.AddScoped<ReferralLinkService>();
-        services.AddScoped<UserService>();
-        services.AddScoped<ClickService>();
-        services.AddScoped<ReferralService>();
-        services.AddScoped<ConversionService>();
-        services.AddScoped<RuleSetService>();
-        services.AddScoped<RewardService>();
-        services.AddSingleton<ConversionSignal>();
-        services.AddSingleton<ConversionProcessor>();
         services.AddSingleton(NodiRef.Admin.Hosting.DatabaseReadiness.AlreadyReady());
-        services.AddIdentityCore<ApplicationUser>(NodiRef.Admin.Hosting.AppServices.ConfigureIdentity)
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+        services.AddServiceLayer(new ConfigurationBuilder().Build());
         // Hashing is not under test: a cheap hash keeps the user tests fast (the app's default is 100,000).
         services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
 

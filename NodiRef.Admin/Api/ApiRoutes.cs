@@ -22,7 +22,6 @@ public static class ApiRoutes
 
     public static IServiceCollection AddPrivateApi(this IServiceCollection services)
     {
-        services.AddScoped<ApiTokenService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using NodiRef.Admin.Components.Account;
+using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
@@ -71,17 +72,10 @@ public static class AppServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
-        services.AddScoped<CurrentUser>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CurrentUserCircuitHandler>();
-        services.AddScoped<ProjectService>();
-        services.AddScoped<PartnerService>();
-        services.AddScoped<ReferralLinkService>();
-        services.AddScoped<UserService>();
-        services.AddScoped<ClickService>();
-        services.AddScoped<ConversionService>();
-        services.AddScoped<RuleSetService>();
-        services.AddScoped<RewardService>();
-        services.AddSingleton<FirstAdminSetup>();
+        services.AddServiceLayer(builder.Configuration)
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>();
         services.AddTransient<DemoDataSeeder>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -121,21 +115,43 @@ public static class AppServices
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddProxyHeaders();
 
-        services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
-            .AddClaimsPrincipalFactory<AppClaimsFactory>()
-            .AddDefaultTokenProviders();
-
         // Before the API's handler: exception handlers run in order, and this one only restores headers.
         services.AddSecurityHeaders();
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
-        services.AddConversionProcessing(builder.Configuration);
+        services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
             .AddCheck<DatabaseWriteCheck>(DatabaseWriteCheck.Name, tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// The service layer: one service per area, who is acting, and the people store. The host, the tests
+    /// and the command line all register it here, so a new service is added once. The caller supplies the
+    /// database (<see cref="AppDatabase.AddAppDatabase"/>), a <see cref="TimeProvider"/> and
+    /// <see cref="DatabaseReadiness"/>; the host adds sign-in and the background loops on top.
+    /// </summary>
+    public static IdentityBuilder AddServiceLayer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<PartnerService>();
+        services.AddScoped<ReferralLinkService>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ClickService>();
+        services.AddScoped<ReferralService>();
+        services.AddScoped<ConversionService>();
+        services.AddScoped<RuleSetService>();
+        services.AddScoped<RewardService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddSingleton<FirstAdminSetup>();
+        services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
+        services.AddSingleton<ConversionSignal>();
+        services.AddSingleton<ConversionProcessor>();
+        return services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders();
     }
 }

@@ -89,15 +89,3 @@ public sealed class ConversionProcessor(
         return decided;
     }
 }
-
-public static class ConversionProcessingRegistration
-{
-    public static IServiceCollection AddConversionProcessing(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
-        services.AddSingleton<ConversionSignal>();
-        services.AddSingleton<ConversionProcessor>();
-        services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());
-        return services;
-    }
-}

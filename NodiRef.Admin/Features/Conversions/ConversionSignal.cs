@@ -1,7 +1,7 @@
 namespace NodiRef.Admin.Features.Conversions;
 
 /// <summary>Wakes the conversion processor as soon as a conversion is recorded in this instance.</summary>
-public sealed class ConversionSignal : IDisposable
+public sealed class ConversionSignal(TimeProvider clock) : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -19,6 +19,22 @@ public sealed class ConversionSignal : IDisposable
         }
     }
 
-    /// <summary>Waits for a signal or the polling interval (conversions recorded by other instances).</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    /// <summary>
+    /// Waits for a signal (true) or the polling interval on the app's clock (false; conversions recorded by
+    /// other instances), so a test drives the poll with its own clock.
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var poll = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, ct);
+        try
+        {
+            await _signal.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (poll.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

@@ -34,7 +34,6 @@ public static class TrackingEndpoints
             .Validate(o => !o.InvalidTrustedProxies.Any(), "Tracking:TrustedProxies holds an entry that is neither an IP address (10.0.0.2) nor a network (10.0.0.0/8).")
             .ValidateOnStart();
         services.AddSingleton<ClickWriter>();
-        services.AddScoped<ReferralService>();
         services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();
