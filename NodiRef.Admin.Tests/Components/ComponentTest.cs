@@ -197,12 +197,12 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected static AngleSharp.Dom.IElement ButtonIn(AngleSharp.Dom.IElement scope, string name) =>
         scope.QuerySelectorAll("button").First(b => b.GetAttribute("aria-label") == name || b.TextContent.Trim() == name);
 
-    protected async Task<T> QueryAsync<T>(Func<Data.AppDbContext, Task<T>> query)
+    protected async Task<T> QueryAsync<T>(Func<NodiRef.Admin.Data.AppDbContext, Task<T>> query)
     {
         await using var db = App.Database.CreateContext();
         return await query(db);
     }
 
-    protected static IQueryable<ReferralLink> LinksOf(Data.AppDbContext db, int partnerId) =>
+    protected static IQueryable<ReferralLink> LinksOf(NodiRef.Admin.Data.AppDbContext db, int partnerId) =>
         db.ReferralLinks.AsNoTracking().Where(l => l.PartnerId == partnerId);
 }

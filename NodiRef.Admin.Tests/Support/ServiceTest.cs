@@ -25,7 +25,15 @@ public abstract class ServiceTest : IAsyncLifetime
     {
         if (_app is not null)
         {
-            await _app.DisposeAsync();
+            try
+            {
+                // Whatever the test did, the event rollups still match the rows they count.
+                await RollupCheck.AssertInStepAsync(_app.Database, Ct);
+            }
+            finally
+            {
+                await _app.DisposeAsync();
+            }
         }
 
         GC.SuppressFinalize(this);

@@ -27,6 +27,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<RewardAction> RewardActions => Set<RewardAction>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<RewardEvent> RewardEvents => Set<RewardEvent>();
+    public DbSet<ReferralDaily> ReferralDaily => Set<ReferralDaily>();
+    public DbSet<ConversionDaily> ConversionDaily => Set<ConversionDaily>();
+    public DbSet<RewardDaily> RewardDaily => Set<RewardDaily>();
 
     /// <summary>The Data Protection key ring, shared by every instance (sign-in cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -47,14 +50,49 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     {
         BumpVersions();
         RoundTimestamps();
+        if (EventRollups.Collect(ChangeTracker) is not null)
+        {
+            // Only Data Protection's key ring saves synchronously; events go through SaveChangesAsync.
+            throw new InvalidOperationException("Referrals, conversions and rewards are saved with SaveChangesAsync, which keeps their rollups.");
+        }
+
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves, and moves the event rollups (<see cref="EventRollups"/>) in the same transaction: the save's own,
+    /// or the caller's behind a savepoint, so a failed save takes its rollup changes back with it.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
         RoundTimestamps();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (EventRollups.Collect(ChangeTracker) is not { } rollups)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is { } outer)
+        {
+            const string savepoint = "event_rollups";
+            await outer.CreateSavepointAsync(savepoint, cancellationToken);
+            try
+            {
+                await rollups.ApplyAsync(this, cancellationToken);
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch
+            {
+                await outer.RollbackToSavepointAsync(savepoint, CancellationToken.None);
+                throw;
+            }
+        }
+
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await rollups.ApplyAsync(this, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return saved;
     }
 
     // The version is the concurrency token: an UPDATE matches only the version the editor read.

@@ -629,6 +629,50 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("conversions", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ConversionDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EventType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "EventType", "Currency", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("conversion_daily", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -944,6 +988,34 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("referrals", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ReferralDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("referral_daily", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.ReferralLink", b =>
                 {
                     b.Property<int>("Id")
@@ -1152,6 +1224,45 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                         .HasDatabaseName("IX_reward_actions_RuleSetId_ActionType");
 
                     b.ToTable("reward_actions", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "Currency", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("reward_daily", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>

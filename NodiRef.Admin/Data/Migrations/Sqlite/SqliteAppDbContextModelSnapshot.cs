@@ -543,6 +543,48 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.ToTable("conversions", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ConversionDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "EventType", "Currency", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("conversion_daily", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -808,6 +850,34 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.ToTable("referrals", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ReferralDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("referral_daily", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.ReferralLink", b =>
                 {
                     b.Property<int>("Id")
@@ -987,6 +1057,44 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.HasIndex("RuleSetId", "ActionType");
 
                     b.ToTable("reward_actions", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardDaily", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "LinkId", "ProjectKey", "Currency", "Status");
+
+                    b.HasIndex("PartnerId", "Day");
+
+                    b.ToTable("reward_daily", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>
