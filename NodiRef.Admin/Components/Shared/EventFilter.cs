@@ -10,27 +10,15 @@ namespace NodiRef.Admin.Components.Shared;
 /// link shows the same rows: <c>/conversions?project=3&amp;partner=12&amp;status=pending&amp;from=2026-11-01&amp;to=2026-11-30</c>,
 /// with <c>type</c> (conversions) and <c>currency</c> (rewards). A value that does not parse is ignored.
 /// </summary>
-public sealed record EventFilter<TStatus> where TStatus : struct, Enum
+/// <param name="From">The first day shown (UTC).</param>
+/// <param name="To">The last day shown (UTC).</param>
+/// <param name="EventType">A conversion's event type (<see cref="ConversionTypes"/>): the conversions list only.</param>
+/// <param name="Currency">An ISO currency code: the rewards list only.</param>
+public sealed record EventFilter<TStatus>(int? ProjectId = null, int? PartnerId = null, TStatus? Status = null,
+    DateOnly? From = null, DateOnly? To = null, string? EventType = null, string? Currency = null)
+    where TStatus : struct, Enum
 {
     private static readonly EventFilter<TStatus> None = new();
-
-    public int? ProjectId { get; init; }
-
-    public int? PartnerId { get; init; }
-
-    public TStatus? Status { get; init; }
-
-    /// <summary>The first day shown (UTC).</summary>
-    public DateOnly? From { get; init; }
-
-    /// <summary>The last day shown (UTC).</summary>
-    public DateOnly? To { get; init; }
-
-    /// <summary>A conversion's event type (<see cref="ConversionTypes"/>); the conversions list only.</summary>
-    public string? EventType { get; init; }
-
-    /// <summary>An ISO currency code; the rewards list only.</summary>
-    public string? Currency { get; init; }
 
     public bool IsEmpty => this == None;
 
@@ -44,16 +32,9 @@ public sealed record EventFilter<TStatus> where TStatus : struct, Enum
         var to = EventFilterQuery.Day(Value(EventFilterQuery.ToKey));
         var backwards = from > to;
         var eventType = Value(EventFilterQuery.EventTypeKey)?.ToLowerInvariant();
-        return new EventFilter<TStatus>
-        {
-            ProjectId = EventFilterQuery.Id(Value(EventFilterQuery.ProjectKey)),
-            PartnerId = EventFilterQuery.Id(Value(EventFilterQuery.PartnerKey)),
-            Status = EventFilterQuery.Status<TStatus>(Value(EventFilterQuery.StatusKey)),
-            From = backwards ? null : from,
-            To = backwards ? null : to,
-            EventType = eventType is not null && ConversionTypes.All.Contains(eventType) ? eventType : null,
-            Currency = Domain.Currency.Normalize(Value(EventFilterQuery.CurrencyKey)),
-        };
+        return new EventFilter<TStatus>(EventFilterQuery.Id(Value(EventFilterQuery.ProjectKey)), EventFilterQuery.Id(Value(EventFilterQuery.PartnerKey)),
+            EventFilterQuery.Status<TStatus>(Value(EventFilterQuery.StatusKey)), backwards ? null : from, backwards ? null : to,
+            eventType is not null && ConversionTypes.All.Contains(eventType) ? eventType : null, Domain.Currency.Normalize(Value(EventFilterQuery.CurrencyKey)));
     }
 
     /// <summary>The current URL with this filter in its query; other query parameters stay as they are.</summary>
@@ -72,14 +53,8 @@ public sealed record EventFilter<TStatus> where TStatus : struct, Enum
 /// <summary>The URL query names of <see cref="EventFilter{TStatus}"/> and how their values are read.</summary>
 public static class EventFilterQuery
 {
-    public const string ProjectKey = "project";
-    public const string PartnerKey = "partner";
-    public const string StatusKey = "status";
-    public const string FromKey = "from";
-    public const string ToKey = "to";
-    public const string EventTypeKey = "type";
-    public const string CurrencyKey = "currency";
-    public const string DayFormat = "yyyy-MM-dd";
+    public const string ProjectKey = "project", PartnerKey = "partner", StatusKey = "status", FromKey = "from", ToKey = "to",
+        EventTypeKey = "type", CurrencyKey = "currency", DayFormat = "yyyy-MM-dd";
 
     internal static int? Id(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
