@@ -51,7 +51,7 @@ public sealed record EventFilter<TStatus>(int? ProjectId = null, int? PartnerId 
 }
 
 /// <summary>The URL query names of <see cref="EventFilter{TStatus}"/> and how their values are read.</summary>
-public static class EventFilterQuery
+internal static class EventFilterQuery
 {
     public const string ProjectKey = "project", PartnerKey = "partner", StatusKey = "status", FromKey = "from", ToKey = "to",
         EventTypeKey = "type", CurrencyKey = "currency", DayFormat = "yyyy-MM-dd";
