@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -192,6 +193,14 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("div.mud-list-item"), i => i.TextContent.Trim() == option));
         cut.FindAll("div.mud-list-item").First(i => i.TextContent.Trim() == option).Click();
     }
+
+    /// <summary>The test's URL (bUnit's navigation manager). Navigate before the first render to open a page at a URL.</summary>
+    protected BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
+
+    /// <summary>What the filter bar's control labelled <paramref name="label"/> shows (a date range: both ends, joined by " - ").</summary>
+    protected static string FilterShown(IRenderedComponent<TestHost> cut, string label) =>
+        string.Join(" - ", cut.FindAll(".grid-filters .mud-input-control").First(c => c.QuerySelector("label")?.TextContent.Trim() == label)
+            .QuerySelectorAll("input:not([type=hidden])").Select(i => i.GetAttribute("value") ?? ""));
 
     /// <summary>The button whose aria-label or text is <paramref name="name"/>, inside <paramref name="scope"/> (an element).</summary>
     protected static AngleSharp.Dom.IElement ButtonIn(AngleSharp.Dom.IElement scope, string name) =>

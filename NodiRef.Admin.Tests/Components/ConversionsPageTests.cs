@@ -142,4 +142,71 @@ public sealed class ConversionsPageTests : ComponentTest
         Assert.Equal([MoneyUnits.ToUnits(10m), MoneyUnits.ToUnits(-4m)], rewards);
         Assert.Equal(conversion.PublicId, (await AsAdminAsync(async () => Ok(await App.Conversions.ListAsync(new ConversionQuery(EventType: "refund"), Ct)))).Items.Single().ReversesPublicId);
     }
+
+    [Fact]
+    public async Task Opened_with_filters_in_its_url_it_shows_the_matching_rows_with_the_filter_controls_set()
+    {
+        var (_, _, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace");
+        var (_, sam, samLink) = await GivenPartnerWithLinkAsync("Sam Self");
+        await GivenConversionAsync(adaLink, 1234.5m, "EUR", "desk-lamp", selfReferral: true);
+        await GivenConversionAsync(samLink, 75m, "USD", "gadget", selfReferral: true);
+        await GivenConversionAsync(samLink, 20m, "USD", "cable");
+        SignInAs(Roles.Operator);
+        Navigation.NavigateTo($"conversions?status=suspicious&partner={sam.Id}&type=purchase");
+
+        var cut = RenderInHost<ConversionsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("gadget", Assert.Single(Rows(cut)).TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Equal("Sam Self (sam_self)", FilterShown(cut, "Partner")));
+        Assert.Equal("Suspicious", FilterShown(cut, "Status"));
+        Assert.Equal("purchase", FilterShown(cut, "Event type"));
+        Assert.Equal("All projects", FilterShown(cut, "Project"));
+    }
+
+    [Fact]
+    public async Task Changing_a_filter_writes_it_into_the_url_in_place_of_the_current_entry()
+    {
+        var (_, _, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace");
+        var (_, _, samLink) = await GivenPartnerWithLinkAsync("Sam Self");
+        await GivenConversionAsync(adaLink, 100m);
+        await GivenConversionAsync(samLink, 75m, "USD", "gadget", selfReferral: true);
+        SignInAs(Roles.Operator);
+        Navigation.NavigateTo("conversions");
+        var cut = RenderInHost<ConversionsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count));
+
+        Choose(cut, "Status", "Suspicious");
+        cut.WaitForAssertion(() => Assert.Contains("gadget", Assert.Single(Rows(cut)).TextContent, StringComparison.Ordinal));
+        Assert.Equal("http://localhost/conversions?status=suspicious", Navigation.Uri);
+
+        Choose(cut, "Event type", "subscription");
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/conversions?status=suspicious&type=subscription", Navigation.Uri));
+        Choose(cut, "Status", "All statuses");
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/conversions?type=subscription", Navigation.Uri));
+        cut.WaitForAssertion(() => Assert.Contains("No conversion matches these filters.", cut.Markup, StringComparison.Ordinal));
+        // The filter replaces the page's history entry: back leaves the page instead of stepping through filters.
+        Assert.All(Navigation.History.Take(3), h => Assert.True(h.Options.ReplaceHistoryEntry));
+    }
+
+    [Fact]
+    public async Task Values_in_the_url_that_do_not_parse_are_ignored_and_a_new_url_for_the_page_changes_the_rows()
+    {
+        var (_, _, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace");
+        var (_, _, samLink) = await GivenPartnerWithLinkAsync("Sam Self");
+        await GivenConversionAsync(adaLink, 100m);
+        await GivenConversionAsync(samLink, 75m, "USD", "gadget", selfReferral: true);
+        SignInAs(Roles.Viewer);
+        Navigation.NavigateTo("conversions?status=bogus&project=abc&partner=-4&from=2026-02-30&to=soon&type=nope");
+
+        var cut = RenderInHost<ConversionsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count));
+        Assert.Equal("All statuses", FilterShown(cut, "Status"));
+        Assert.Equal("All event types", FilterShown(cut, "Event type"));
+
+        // As a link to the page, or back and forward, would.
+        Navigation.NavigateTo("conversions?status=suspicious");
+        cut.WaitForAssertion(() => Assert.Contains("gadget", Assert.Single(Rows(cut)).TextContent, StringComparison.Ordinal));
+        Assert.Equal("Suspicious", FilterShown(cut, "Status"));
+    }
 }

@@ -108,4 +108,39 @@ public sealed class RewardsPageTests : ComponentTest
         Choose(cut, "Status", "Paid");
         cut.WaitForAssertion(() => Assert.Contains("No ledger entry matches these filters.", cut.Markup, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Opened_with_a_status_and_a_currency_in_its_url_it_shows_those_entries_and_a_new_status_is_written_back()
+    {
+        var first = await GivenRewardAsync("Ada Lovelace");
+        await GivenRewardAsync("Alan Turing", 50m);
+        await AsAdminAsync(async () => Ok(await App.Rewards.ApproveAsync(first.Id, null, null, Ct)));
+        SignInAs(Roles.Operator);
+        Navigation.NavigateTo("rewards?status=pending&currency=eur");
+
+        var cut = RenderInHost<RewardsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Alan Turing", Assert.Single(Rows(cut)).TextContent, StringComparison.Ordinal));
+        Assert.Equal("Pending", FilterShown(cut, "Status"));
+        Assert.Equal("EUR", FilterShown(cut, "Currency"));
+
+        Choose(cut, "Status", "Approved");
+
+        cut.WaitForAssertion(() => Assert.Contains("Ada Lovelace", Assert.Single(Rows(cut)).TextContent, StringComparison.Ordinal));
+        Assert.Equal("http://localhost/rewards?status=approved&currency=EUR", Navigation.Uri);
+    }
+
+    [Fact]
+    public async Task A_currency_in_the_url_that_is_none_is_ignored()
+    {
+        await GivenRewardAsync("Ada Lovelace");
+        SignInAs(Roles.Viewer);
+        Navigation.NavigateTo("rewards?currency=XYZ&status=Pending,Paid");
+
+        var cut = RenderInHost<RewardsPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(Rows(cut)));
+        Assert.Equal("", FilterShown(cut, "Currency"));
+        Assert.Equal("All statuses", FilterShown(cut, "Status"));
+    }
 }

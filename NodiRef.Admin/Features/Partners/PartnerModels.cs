@@ -1,6 +1,14 @@
 namespace NodiRef.Admin.Features.Partners;
 
+/// <summary>A project as a row names it (a partner's projects, a link's project).</summary>
 public sealed record ProjectRef(int Id, string Name);
+
+/// <summary>A partner as a picker shows it (<see cref="PartnerPicker"/>): its name, and its external ID when it has one.</summary>
+public sealed record PartnerRef(int Id, string Label)
+{
+    public static PartnerRef Of(PartnerRow partner) =>
+        new(partner.Id, partner.ExternalId is null ? partner.Name : $"{partner.Name} ({partner.ExternalId})");
+}
 
 /// <summary>A partner as the grid and the API show it.</summary>
 public sealed record PartnerRow(

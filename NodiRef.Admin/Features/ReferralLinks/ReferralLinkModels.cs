@@ -16,6 +16,9 @@ public sealed record LinkRow(
     DateTime UpdatedAt,
     long Version);
 
+/// <summary>A referral link as a picker shows it: by its code.</summary>
+public sealed record LinkRef(int Id, string Code);
+
 public sealed record LinkQuery(
     int? PartnerId = null,
     int? ProjectId = null,

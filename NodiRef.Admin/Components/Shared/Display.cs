@@ -1,21 +1,6 @@
-using MudBlazor;
-
 namespace NodiRef.Admin.Components.Shared;
 
-/// <summary>Turns a MudDataGrid's state into the services' paging and sorting.</summary>
-public static class GridPaging
-{
-    /// <param name="sortFields">Column property name -> the service's sort field.</param>
-    public static (int PageIndex, int PageSize, SortSpec? Sort) From<T>(GridState<T> state, IReadOnlyDictionary<string, string> sortFields)
-    {
-        var sort = state.SortDefinitions.FirstOrDefault();
-        SortSpec? spec = sort is not null && sortFields.TryGetValue(sort.SortBy, out var field)
-            ? new SortSpec(field, sort.Descending)
-            : null;
-        return (state.Page, state.PageSize, spec);
-    }
-}
-
+/// <summary>How the dashboard writes dates, money and percentages: the same for every viewer.</summary>
 public static class Display
 {
     /// <summary>Dates are stored in UTC and shown as such, the same for every viewer.</summary>
