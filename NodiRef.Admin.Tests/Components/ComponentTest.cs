@@ -152,7 +152,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Guid trackingId;
         await using (var db = App.Database.CreateContext())
         {
-            trackingId = (await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, client.IpAddress, Ct)).TrackingId;
+            trackingId = (await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, client.IpAddress, Ct)).TrackingId;
             if (selfReferral)
             {
                 db.PartnerSessions.Add(new PartnerSession { PartnerId = link.PartnerId, IpAddress = client.IpAddress, CreatedAt = App.Clock.GetUtcNow().UtcDateTime });
@@ -197,12 +197,12 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected static AngleSharp.Dom.IElement ButtonIn(AngleSharp.Dom.IElement scope, string name) =>
         scope.QuerySelectorAll("button").First(b => b.GetAttribute("aria-label") == name || b.TextContent.Trim() == name);
 
-    protected async Task<T> QueryAsync<T>(Func<Data.AppDbContext, Task<T>> query)
+    protected async Task<T> QueryAsync<T>(Func<NodiRef.Admin.Data.AppDbContext, Task<T>> query)
     {
         await using var db = App.Database.CreateContext();
         return await query(db);
     }
 
-    protected static IQueryable<ReferralLink> LinksOf(Data.AppDbContext db, int partnerId) =>
+    protected static IQueryable<ReferralLink> LinksOf(NodiRef.Admin.Data.AppDbContext db, int partnerId) =>
         db.ReferralLinks.AsNoTracking().Where(l => l.PartnerId == partnerId);
 }

@@ -85,7 +85,7 @@ public sealed class AppUnderTest : WebApplicationFactory<Program>
         // Settings given here reach Program.cs as command-line arguments, so they win over the
         // machine's environment: the first-start app sees no admin even if the variables are set.
         builder.UseEnvironment("Production");
-        builder.UseSetting(NodiRef.Admin.Hosting.DatabaseOptions.ProviderKey, nameof(Data.DatabaseProvider.Sqlite));
+        builder.UseSetting(NodiRef.Admin.Hosting.DatabaseOptions.ProviderKey, nameof(NodiRef.Admin.Data.DatabaseProvider.Sqlite));
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
         builder.UseSetting(FirstAdminSetup.EmailVariable, _adminEmail ?? "");
         builder.UseSetting(FirstAdminSetup.PasswordVariable, _adminPassword ?? "");
