@@ -201,7 +201,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var ct = Xunit.TestContext.Current.CancellationToken;
         await using var db = Db();
         var link = await db.ReferralLinks.AsNoTracking().FirstAsync(l => l.Id == linkId, ct);
-        await TestClicks.WriteAsync(Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), link, Clock.GetUtcNow().UtcDateTime, ct: ct);
+        await TestClicks.WriteAsync(Services, link, Clock.GetUtcNow().UtcDateTime, ct: ct);
     }
 
     public override async ValueTask DisposeAsync()

@@ -153,7 +153,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Guid trackingId;
         await using (var db = App.Database.CreateContext())
         {
-            trackingId = (await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, client.IpAddress, Ct)).TrackingId;
+            trackingId = (await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, client.IpAddress, Ct)).TrackingId;
             if (selfReferral)
             {
                 db.PartnerSessions.Add(new PartnerSession { PartnerId = link.PartnerId, IpAddress = client.IpAddress, CreatedAt = App.Clock.GetUtcNow().UtcDateTime });

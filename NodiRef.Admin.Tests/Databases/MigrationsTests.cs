@@ -65,7 +65,7 @@ public sealed class MigrationsTests
             await using var first = AppDatabase.CreateContext(DatabaseProvider.Postgres, o => o.UseAppDatabase(DatabaseProvider.Postgres, connectionString));
             await using var second = AppDatabase.CreateContext(DatabaseProvider.Postgres, o => o.UseAppDatabase(DatabaseProvider.Postgres, connectionString));
 
-            await Task.WhenAll(DatabaseStartup.MigrateAsync(first, ct: Ct), DatabaseStartup.MigrateAsync(second, ct: Ct));
+            await Task.WhenAll(DatabaseStartup.MigrateAsync(first, new PostgresDatabaseLock(), Ct), DatabaseStartup.MigrateAsync(second, new PostgresDatabaseLock(), Ct));
 
             Assert.Empty(await first.Database.GetPendingMigrationsAsync(Ct));
             Assert.Equal(first.Database.GetMigrations(), await second.Database.GetAppliedMigrationsAsync(Ct));

@@ -31,7 +31,7 @@ public sealed class SqliteDurabilityTests
         }
 
         // The click writer's connection is opened the same way, through the app's context factory.
-        await using var store = await ClickStore.OpenAsync(api.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), Ct);
+        await using var store = await api.Services.GetRequiredService<IClickStoreFactory>().OpenAsync(Ct);
         Assert.Equal(synchronous, await PragmaAsync(store.Connection, "synchronous"));
         Assert.Equal(64L * 1024 * 1024, await PragmaAsync(store.Connection, "journal_size_limit"));
     }

@@ -23,8 +23,8 @@ public sealed class StartupTests : IDisposable
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
-                CREATE TABLE "{SqliteMigrationLock.EfLockTable}" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
-                INSERT INTO "{SqliteMigrationLock.EfLockTable}" ("Id", "Timestamp") VALUES (1, '2026-01-01 00:00:00+00:00');
+                CREATE TABLE "{SqliteDatabaseLock.EfLockTable}" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+                INSERT INTO "{SqliteDatabaseLock.EfLockTable}" ("Id", "Timestamp") VALUES (1, '2026-01-01 00:00:00+00:00');
                 """;
             await command.ExecuteNonQueryAsync(Ct);
         }

@@ -101,7 +101,7 @@ public abstract class ServiceTest : IAsyncLifetime
     {
         await using var db = App.Database.CreateContext();
         var link = await db.ReferralLinks.AsNoTracking().FirstAsync(l => l.Id == linkId, Ct);
-        await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
     }
 
     protected async Task<List<ReferralLink>> LinksOfAsync(int partnerId)

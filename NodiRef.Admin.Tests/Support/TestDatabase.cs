@@ -9,23 +9,26 @@ namespace NodiRef.Admin.Tests.Support;
 /// A real database for one test, with the app's migrations applied, on the run's provider
 /// (<see cref="TestProvider"/>): on SQLite an in-memory connection kept open for the test's lifetime
 /// (every context shares it), on PostgreSQL a database of its own (rented from a pool of emptied ones).
+/// <see cref="CreateOnFileAsync"/> puts a SQLite database in a file instead, as the app runs it.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly DbConnection? _connection;
     private readonly string? _connectionString;
+    private readonly string? _folder;
 
-    private TestDatabase(DatabaseProvider provider, DbConnection? connection, string? connectionString)
+    private TestDatabase(DatabaseProvider provider, DbConnection? connection, string? connectionString, string? folder = null)
     {
         Provider = provider;
         _connection = connection;
         _connectionString = connectionString;
+        _folder = folder;
         Factory = new ContextFactory(this);
     }
 
     public DatabaseProvider Provider { get; }
 
-    /// <summary>The PostgreSQL database's connection string (null on SQLite, whose database lives in one connection).</summary>
+    /// <summary>The database's connection string (null for an in-memory SQLite database, which lives in one connection).</summary>
     public string? ConnectionString => _connectionString;
 
     /// <summary>Contexts on the test's database, for arranging and checking rows directly.</summary>
@@ -56,6 +59,33 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A database with its own connections, each opened as the app opens them: on SQLite a file in a folder
+    /// of its own (deleted on dispose), on PostgreSQL as <see cref="CreateAsync(DatabaseProvider, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<TestDatabase> CreateOnFileAsync(DatabaseProvider provider, CancellationToken ct = default)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            return await CreateAsync(provider, ct);
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "nodiref-data-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var database = new TestDatabase(provider, null, $"Data Source={Path.Combine(folder, "nodiref.db")}", folder);
+        try
+        {
+            await using var db = database.CreateContext();
+            await db.Database.MigrateAsync(ct);
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Points context options at this database.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options) =>
         _connection is not null
@@ -71,7 +101,23 @@ public sealed class TestDatabase : IAsyncDisposable
             await _connection.DisposeAsync();
         }
 
-        if (_connectionString is not null)
+        if (_folder is not null)
+        {
+            using (var pooled = new SqliteConnection(_connectionString))
+            {
+                SqliteConnection.ClearPool(pooled);
+            }
+
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open elsewhere: the OS temp folder cleans it up eventually.
+            }
+        }
+        else if (_connectionString is not null)
         {
             await PostgresDatabases.ReturnAsync(_connectionString);
         }

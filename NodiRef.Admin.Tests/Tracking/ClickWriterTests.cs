@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.ReferralLinks;
@@ -19,7 +20,7 @@ public sealed class ClickWriterTests : ServiceTest
         App.ActAs(Roles.Admin);
         var partner = Ok(await App.Partners.CreateAsync(new CreatePartnerInput("Ada", "ada"), Ct)).Partner;
         var link = Ok(await App.Links.CreateAsync(new NodiRef.Admin.Features.ReferralLinks.CreateLinkInput(partner.Id, "drain-me"), Ct));
-        var writer = new ClickWriter(App.Database.Factory, Options.Create(new TrackingOptions { MaxBatchSize = 7 }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
+        var writer = new ClickWriter(App.Get<IClickStoreFactory>(), Options.Create(new TrackingOptions { MaxBatchSize = 7 }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
 
         // Queued before the writer even starts, then stopped at once: the loop must still write them all.
         var pending = Enumerable.Range(0, 50).Select(i => writer.RecordAsync(new HitRequest("drain-me", "127.0.0.1", $"agent {i}", null, App.Clock.GetUtcNow().UtcDateTime))).ToList();
@@ -38,7 +39,7 @@ public sealed class ClickWriterTests : ServiceTest
     [Fact]
     public async Task A_full_queue_answers_overloaded_instead_of_dropping_silently()
     {
-        var writer = new ClickWriter(App.Database.Factory, Options.Create(new TrackingOptions { QueueCapacity = 2 }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
+        var writer = new ClickWriter(App.Get<IClickStoreFactory>(), Options.Create(new TrackingOptions { QueueCapacity = 2 }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
         var now = App.Clock.GetUtcNow().UtcDateTime;
 
         var first = writer.RecordAsync(new HitRequest("abc", null, null, null, now));
@@ -126,7 +127,7 @@ public sealed class ClickWriterTests : ServiceTest
         // Written but never rolled up (on SQLite), as when the app dies between a batch and its rollup.
         for (var i = 0; i < 5; i++)
         {
-            await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
+            await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
         }
 
         var writer = NewWriter();
@@ -167,7 +168,7 @@ public sealed class ClickWriterTests : ServiceTest
     // Tests share one in-memory connection with the writer: its timed rollup (a write at any moment)
     // is moved out of the way; the ones at start and stop still run.
     private ClickWriter NewWriter(TrackingOptions? options = null) =>
-        new(App.Database.Factory, Options.Create(options ?? new TrackingOptions { RollupInterval = TimeSpan.FromHours(1) }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
+        new(App.Get<IClickStoreFactory>(), Options.Create(options ?? new TrackingOptions { RollupInterval = TimeSpan.FromHours(1) }), NullLogger<ClickWriter>.Instance, DatabaseReadiness.AlreadyReady());
 
     private HitRequest Hit(string code) => new(code, "127.0.0.1", "Mozilla/5.0", null, App.Clock.GetUtcNow().UtcDateTime);
 }

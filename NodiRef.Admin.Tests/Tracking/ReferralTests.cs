@@ -42,10 +42,9 @@ public sealed class ReferralTests(ApiFactory app) : IClassFixture<ApiFactory>
     {
         var (firstProject, firstPartner, firstLink) = await app.GivenLinkAsync();
         var (secondProject, secondPartner, secondLink) = await app.GivenLinkAsync();
-        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var at = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(1234);
-        var first = await TestClicks.WriteAsync(dbFactory, firstLink.Id, firstPartner.Id, firstProject.Id, at, EventStatus.Recorded, ct: Ct);
-        var second = await TestClicks.WriteAsync(dbFactory, secondLink.Id, secondPartner.Id, secondProject.Id, at.AddTicks(5000), EventStatus.Recorded, ct: Ct);
+        var first = await TestClicks.WriteAsync(app.Services, firstLink.Id, firstPartner.Id, firstProject.Id, at, EventStatus.Recorded, ct: Ct);
+        var second = await TestClicks.WriteAsync(app.Services, secondLink.Id, secondPartner.Id, secondProject.Id, at.AddTicks(5000), EventStatus.Recorded, ct: Ct);
         var client = app.Anonymous();
 
         var created = await client.PostAsJsonAsync("/v1/referral", new { tracking_id = second.TrackingId }, Ct);

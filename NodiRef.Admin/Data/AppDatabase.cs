@@ -1,24 +1,45 @@
 using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace NodiRef.Admin.Data;
 
 /// <summary>
 /// Wires <see cref="AppDbContext"/> to a provider: the provider's context subclass (and so its
-/// migrations) behind <c>IDbContextFactory&lt;AppDbContext&gt;</c>, which is all the features use.
+/// migrations) behind <c>IDbContextFactory&lt;AppDbContext&gt;</c>, which is all the features use, and
+/// the provider's strategy for each job EF does not translate. This is the one place that picks by provider.
 /// </summary>
 public static class AppDatabase
 {
     /// <summary>
-    /// Registers <c>IDbContextFactory&lt;AppDbContext&gt;</c> (one context per operation) and a scoped
-    /// <see cref="AppDbContext"/> (Identity's stores, the health check, Data Protection's key ring).
+    /// Registers <c>IDbContextFactory&lt;AppDbContext&gt;</c> (one context per operation), a scoped
+    /// <see cref="AppDbContext"/> (Identity's stores, the health check, Data Protection's key ring), and the
+    /// provider's <see cref="IClickStoreFactory"/>, <see cref="IClickCounts"/>, <see cref="IDatabaseLock"/> and
+    /// <see cref="IBulkLoader"/> (on SQLite also the <see cref="WalCheckpointer"/>).
     /// </summary>
-    public static IServiceCollection AddAppDatabase(this IServiceCollection services, DatabaseProvider provider, Action<DbContextOptionsBuilder> configure) =>
-        provider switch
+    public static IServiceCollection AddAppDatabase(this IServiceCollection services, DatabaseProvider provider, Action<DbContextOptionsBuilder> configure)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        switch (provider)
         {
-            DatabaseProvider.Sqlite => Register<SqliteAppDbContext>(services, configure),
-            DatabaseProvider.Postgres => Register<PostgresAppDbContext>(services, configure),
-            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider."),
-        };
+            case DatabaseProvider.Sqlite:
+                Register<SqliteAppDbContext>(services, configure);
+                services.AddSingleton<WalCheckpointer>();
+                services.AddSingleton<IClickStoreFactory, SqliteClickStore.Factory>();
+                services.AddSingleton<IClickCounts, SqliteClickCounts>();
+                services.AddSingleton<IDatabaseLock, SqliteDatabaseLock>();
+                services.AddSingleton<IBulkLoader, SqliteBulkLoader>();
+                return services;
+            case DatabaseProvider.Postgres:
+                Register<PostgresAppDbContext>(services, configure);
+                services.AddSingleton<IClickStoreFactory, PostgresClickStore.Factory>();
+                services.AddSingleton<IClickCounts, PostgresClickCounts>();
+                services.AddSingleton<IDatabaseLock, PostgresDatabaseLock>();
+                services.AddSingleton<IBulkLoader, PostgresBulkLoader>();
+                return services;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider.");
+        }
+    }
 
     /// <summary>
     /// Points the options at a database by connection string, with the provider's settings (on SQLite the
@@ -59,13 +80,12 @@ public static class AppDatabase
         }
     }
 
-    private static IServiceCollection Register<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    private static void Register<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
         where TContext : AppDbContext
     {
         services.AddDbContextFactory<TContext>(configure);
         services.AddSingleton<IDbContextFactory<AppDbContext>, ContextFactory<TContext>>();
         services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<TContext>());
-        return services;
     }
 
     private sealed class ContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext>

@@ -5,11 +5,11 @@ using NpgsqlTypes;
 namespace NodiRef.Admin.Data;
 
 /// <summary>
-/// Writes many rows into one table, in the column order it was created with; values are what the
-/// table stores (a Guid through <see cref="SqlDialect.Guid"/>, a <c>long</c> for a bigint column).
+/// Writes many rows into one table, in the column order it was created with; values are what EF
+/// writes for the column (a <c>Guid</c>, a <c>long</c> for a bigint column), each writer storing them as EF does.
 /// Call <see cref="CompleteAsync"/> when done (the connection is free for other commands after it):
 /// disposing without it abandons a PostgreSQL COPY.
-/// Get one from <see cref="SqlDialect.CreateBulkWriter"/>.
+/// Get one from <see cref="IBulkLoader.CreateWriter"/>.
 /// </summary>
 public abstract class BulkWriter : IAsyncDisposable
 {
@@ -20,7 +20,10 @@ public abstract class BulkWriter : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
-/// <summary>One prepared single-row INSERT, re-executed with new values: the fastest path on SQLite.</summary>
+/// <summary>
+/// One prepared single-row INSERT, re-executed with new values: the fastest path on SQLite. A Guid goes in
+/// as EF stores it there, upper-case TEXT.
+/// </summary>
 internal sealed class PreparedInsertWriter : BulkWriter
 {
     private readonly DbCommand _command;
@@ -46,7 +49,7 @@ internal sealed class PreparedInsertWriter : BulkWriter
     {
         for (var i = 0; i < row.Length; i++)
         {
-            _parameters[i].Value = row[i] ?? DBNull.Value;
+            _parameters[i].Value = row[i] is Guid guid ? guid.ToString().ToUpperInvariant() : row[i] ?? DBNull.Value;
         }
 
         if (!_prepared)

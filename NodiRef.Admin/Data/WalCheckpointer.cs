@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Data;
 
@@ -7,45 +9,68 @@ namespace NodiRef.Admin.Data;
 /// click writer never waits for it. Left to itself, SQLite checkpoints inside the commit that fills the log
 /// past 1,000 pages: every few dozen batches one of them waits for the copy and two fsyncs, and with it every
 /// request of that batch. A passive checkpoint runs beside the writer; the writer keeps SQLite's own
-/// checkpoint at a larger size (<see cref="SqlDialect.ClickWriterSessionSql"/>) in case this one falls behind.
+/// checkpoint at a larger size (<see cref="SqliteClickStore"/>) in case this one falls behind. Registered
+/// for SQLite only; it does nothing on an in-memory database or with <see cref="TrackingOptions.CheckpointInterval"/> zero.
 /// </summary>
 public sealed class WalCheckpointer : IDisposable
 {
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TimeSpan _interval;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _written = new(false);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Thread _thread;
+    private readonly Thread? _thread;
 
-    private WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, TimeSpan interval, ILogger logger)
+    public WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, TimeProvider time, ILogger<WalCheckpointer> logger)
     {
         _dbFactory = dbFactory;
-        _interval = interval;
+        _interval = options.Value.CheckpointInterval;
+        _time = time;
         _logger = logger;
-        _thread = new Thread(Run) { IsBackground = true, Name = "NodiRef WAL checkpointer" };
-        _thread.Start();
+        if (_interval > TimeSpan.Zero && OnFile())
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "NodiRef WAL checkpointer" };
+            _thread.Start();
+        }
     }
 
-    /// <summary>
-    /// A checkpointer for this database, or null where it needs none: no SQLite write-ahead log (PostgreSQL, an
-    /// in-memory database) or an interval of zero.
-    /// </summary>
-    public static WalCheckpointer? Start(IDbContextFactory<AppDbContext> dbFactory, TimeSpan interval, ILogger logger)
-    {
-        using var db = dbFactory.CreateDbContext();
-        var onFile = db.Database.GetDbConnection() is SqliteConnection sqlite
-            && sqlite.DataSource is not ("" or ":memory:")
-            && new SqliteConnectionStringBuilder(sqlite.ConnectionString).Mode != SqliteOpenMode.Memory;
-        return onFile && interval > TimeSpan.Zero ? new WalCheckpointer(dbFactory, interval, logger) : null;
-    }
+    /// <summary>Whether a checkpoint thread runs (a file database and an interval).</summary>
+    public bool IsRunning => _thread is not null;
+
+    /// <summary>Raised on the checkpointer's thread after each checkpoint it tried (for tests).</summary>
+    internal event Action? Checkpointed;
 
     /// <summary>Tells the checkpointer a commit grew the log; it checkpoints at most once per interval, and only after one.</summary>
     public void Written()
     {
-        if (!_written.IsSet)
+        if (_thread is not null && !_written.IsSet)
         {
             _written.Set();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _thread?.Join();
+        _stopping.Dispose();
+        _written.Dispose();
+    }
+
+    private bool OnFile()
+    {
+        try
+        {
+            using var db = _dbFactory.CreateDbContext();
+            var sqlite = (SqliteConnection)db.Database.GetDbConnection();
+            return sqlite.DataSource is not ("" or ":memory:")
+                && new SqliteConnectionStringBuilder(sqlite.ConnectionString).Mode != SqliteOpenMode.Memory;
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "No checkpoints beside the click writer; SQLite checkpoints in its commits instead.");
+            return false;
         }
     }
 
@@ -56,17 +81,14 @@ public sealed class WalCheckpointer : IDisposable
         while (true)
         {
             // Asleep until a commit grows the log; then let it grow for a while, so one checkpoint copies each hot
-            // page once however often it was rewritten. Stopping ends either wait at once.
+            // page once however often it was rewritten. Stopping ends either wait at once. The thread is the
+            // checkpointer's own, not the pool's: blocking it on the interval costs nobody.
             try
             {
                 _written.Wait(_stopping.Token);
+                Task.Delay(_interval, _time, _stopping.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            if (_stopping.Token.WaitHandle.WaitOne(_interval))
             {
                 break;
             }
@@ -97,16 +119,10 @@ public sealed class WalCheckpointer : IDisposable
                 db = null;
                 connection = null;
             }
+
+            Checkpointed?.Invoke();
         }
 
         db?.Dispose();
-    }
-
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _thread.Join();
-        _stopping.Dispose();
-        _written.Dispose();
     }
 }

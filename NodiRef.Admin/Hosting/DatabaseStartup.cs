@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodiRef.Admin.Features.Setup;
 
 namespace NodiRef.Admin.Hosting;
@@ -39,13 +38,14 @@ public static class DatabaseStartup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var databaseLock = scope.ServiceProvider.GetRequiredService<IDatabaseLock>();
 
-        await MigrateAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup)), ct);
+        await MigrateAsync(db, databaseLock, ct);
 
         // Instances starting together would otherwise both find a role (or the first admin) missing
         // and both create it.
         await db.Database.OpenConnectionAsync(ct);
-        await using (await SqlDialect.For(db.Database).LockAsync(db.Database.GetDbConnection(), "nodiref:startup", ct))
+        await using (await databaseLock.HoldAsync(db.Database.GetDbConnection(), "nodiref:startup", ct))
         {
             var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in Roles.All)
@@ -63,27 +63,14 @@ public static class DatabaseStartup
     }
 
     /// <summary>
-    /// Applies the provider's own migrations (never EnsureCreated) under a lock every instance shares
-    /// for the whole run: EF's own migration lock is released at each migration's commit, so two
-    /// instances starting together could otherwise both apply a later migration. On PostgreSQL the lock
-    /// lives on a connection of its own, which EF cannot close and hand back to the pool halfway; on a
-    /// SQLite file it is an OS lock on a side file (<see cref="SqliteMigrationLock"/>), which also makes
-    /// a lock row left by a killed run recognisably stale. Nothing to apply: nothing is written.
+    /// Applies the provider's own migrations (never EnsureCreated) under the database's migration lock
+    /// (<see cref="IDatabaseLock.HoldForMigrationAsync"/>), held for the whole run so that instances starting
+    /// together apply each migration once. Nothing to apply: nothing is written.
     /// </summary>
-    public static async Task MigrateAsync(AppDbContext db, ILogger? logger = null, CancellationToken ct = default)
+    public static async Task MigrateAsync(AppDbContext db, IDatabaseLock databaseLock, CancellationToken ct = default)
     {
-        logger ??= NullLogger.Instance;
-        var connectionString = db.Database.GetConnectionString() ?? db.Database.GetDbConnection().ConnectionString;
-        var dialect = SqlDialect.For(db.Database);
-        var sideFile = dialect.Provider == DatabaseProvider.Sqlite ? SqliteMigrationLock.LockFileOf(connectionString) : null;
-        await using var fileLock = sideFile is null ? null : await SqliteMigrationLock.AcquireAsync(sideFile, logger, ct);
-        await using (await dialect.LockOnOwnConnectionAsync(connectionString, "nodiref:migrate", ct))
+        await using (await databaseLock.HoldForMigrationAsync(db, ct))
         {
-            if (fileLock is not null)
-            {
-                await SqliteMigrationLock.ClearStaleEfLockAsync(db, logger, ct);
-            }
-
             if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
             {
                 await db.Database.MigrateAsync(ct);

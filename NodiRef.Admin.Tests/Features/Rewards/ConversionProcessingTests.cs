@@ -21,7 +21,7 @@ public sealed class ConversionProcessingTests : ServiceTest
         var partner = await GivenPartnerAsync("Ann " + Guid.NewGuid().ToString("N")[..6], projectId: project.Id);
         var link = (await LinksOfAsync(partner.Id)).Single();
         await using var db = App.Database.CreateContext();
-        var click = await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
+        var click = await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
         var referral = new Referral
         {
             PublicId = Guid.NewGuid(), TrackingId = click.TrackingId, ClickId = click.Id, LinkId = link.Id, PartnerId = partner.Id,

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Seeding;
@@ -13,7 +14,7 @@ public sealed class DemoDataSeederTests : ServiceTest
     [Fact]
     public async Task Seeds_partners_links_memberships_and_clicks_with_their_totals()
     {
-        var seeder = new DemoDataSeeder(App.Database.Factory, NullLogger<DemoDataSeeder>.Instance);
+        var seeder = new DemoDataSeeder(App.Database.Factory, App.Get<IBulkLoader>(), NullLogger<DemoDataSeeder>.Instance);
 
         var report = await seeder.SeedAsync(new SeedOptions(Partners: 300, Links: 450, Projects: 3, Clicks: 2_000), Ct);
 

@@ -1,9 +1,7 @@
-using NodiRef.Admin.Features.Tracking;
-
 namespace NodiRef.Admin.Features.Partners;
 
 /// <summary>The one way to read and change partners; used by the pages and the API alike.</summary>
-public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
 {
     public static class Fields
     {
@@ -235,7 +233,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
             // Clicks have no foreign keys: a click recorded after the check above (its batch held the
             // links until it committed, so the delete waited for it) shows up now; undo everything then.
-            if (await ClickLog.CountAsync(db, id, ct: ct) > 0)
+            if (await clickCounts.CountAsync(db, id, ct: ct) > 0)
             {
                 return Result<bool>.Conflict("This partner has recorded clicks; its history must be kept, so it can only be deactivated.");
             }
@@ -409,10 +407,10 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     private static string? Normalize(string? externalId) =>
         string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim();
 
-    private static async Task<PartnerDetails> DetailsAsync(AppDbContext db, Partner partner, CancellationToken ct)
+    private async Task<PartnerDetails> DetailsAsync(AppDbContext db, Partner partner, CancellationToken ct)
     {
         var rows = await ToRowsAsync(db, [partner], ct);
-        return new PartnerDetails(rows[0], await ClickLog.CountAsync(db, partner.Id, ct: ct));
+        return new PartnerDetails(rows[0], await clickCounts.CountAsync(db, partner.Id, ct: ct));
     }
 
     // Link counts and memberships for one page of partners, in two small indexed queries.

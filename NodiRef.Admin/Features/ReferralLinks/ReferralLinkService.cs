@@ -1,11 +1,10 @@
 using System.Text.Json;
 using NodiRef.Admin.Features.Partners;
-using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.ReferralLinks;
 
 /// <summary>The one way to read and change referral links.</summary>
-public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
 {
     public static class Fields
     {
@@ -233,7 +232,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
         }
 
-        var clicks = await ClickLog.CountAsync(db, link.PartnerId, id, ct);
+        var clicks = await clickCounts.CountAsync(db, link.PartnerId, id, ct);
         if (clicks > 0)
         {
             return Result<bool>.Conflict($"Link {link.Code} has {clicks:N0} recorded click(s); its history must be kept, so it cannot be deleted.");
@@ -259,7 +258,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
 
             // Clicks have no foreign keys: a click recorded after the check above (its batch held the
             // link until it committed, so the delete waited for it) shows up now; undo the delete then.
-            if (await ClickLog.CountAsync(db, link.PartnerId, id, ct) > 0)
+            if (await clickCounts.CountAsync(db, link.PartnerId, id, ct) > 0)
             {
                 return Result<bool>.Conflict($"Link {link.Code} has recorded clicks; its history must be kept, so it cannot be deleted.");
             }

@@ -10,10 +10,10 @@ public sealed record SeedReport(int Projects, int Partners, int Links, long Clic
 
 /// <summary>
 /// Fills the database with realistic projects, partners and links for demos and benchmarks.
-/// Writes in one transaction with the database's bulk path (<see cref="SqlDialect.CreateBulkWriter"/>):
+/// Writes in one transaction with the database's bulk path (<see cref="IBulkLoader"/>):
 /// a million partners take seconds, not minutes. Adds to what is there; run it on an empty database for clean figures.
 /// </summary>
-public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, ILogger<DemoDataSeeder> logger)
+public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IBulkLoader bulkLoader, ILogger<DemoDataSeeder> logger)
 {
     public async Task<SeedReport> SeedAsync(SeedOptions options, CancellationToken ct = default)
     {
@@ -22,9 +22,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         var random = new Random(options.RandomSeed);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = db.Database.GetDbConnection();
-        var dialect = SqlDialect.For(db.Database);
         await db.Database.OpenConnectionAsync(ct);
-        await dialect.BeginBulkLoadAsync(connection, ct);
+        await bulkLoader.BeginAsync(connection, ct);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = DateTime.UtcNow;
@@ -74,7 +73,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         var partnerDefaults = new int?[options.Partners];
         var partnerCreated = new DateTime[options.Partners];
         var firstPartnerId = await NextIdAsync(connection, tx, "partners", ct);
-        await using (var partnerWriter = dialect.CreateBulkWriter(connection, tx, "partners", PartnerColumns))
+        await using (var partnerWriter = bulkLoader.CreateWriter(connection, tx, "partners", PartnerColumns))
         {
             for (var i = 0; i < options.Partners; i++)
             {
@@ -103,7 +102,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         // Links: the first link of each partner in its default project (as the dialog creates it),
         // the rest spread over partners and projects, so partners belong to several projects.
         var codes = new HashSet<string>(StringComparer.Ordinal);
-        await using var linkWriter = dialect.CreateBulkWriter(connection, tx, "referral_links", LinkColumns);
+        await using var linkWriter = bulkLoader.CreateWriter(connection, tx, "referral_links", LinkColumns);
         for (var i = 0; i < options.Links && options.Partners > 0; i++)
         {
             var partnerIndex = i < options.Partners ? i : random.Next(options.Partners);
@@ -146,10 +145,10 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         await tx.CommitAsync(ct);
         if (options.Clicks > 0)
         {
-            await SeedClicksAsync(dialect, connection, options, random, firstPartnerId, ct);
+            await SeedClicksAsync(connection, options, random, firstPartnerId, ct);
         }
 
-        await dialect.EndBulkLoadAsync(connection, ["partners"], ct);
+        await bulkLoader.EndAsync(connection, ["partners"], ct);
 
         var report = new SeedReport(options.Projects, options.Partners, Math.Min(options.Links, options.Partners == 0 ? 0 : options.Links), options.Clicks, watch.Elapsed);
         logger.LogInformation("Seeded {Projects} projects, {Partners} partners, {Links} links and {Clicks} clicks in {Elapsed}.", report.Projects, report.Partners, report.Links, report.Clicks, report.Elapsed);
@@ -161,7 +160,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
     /// link was created; an inactive partner's clicks and a few crawlers' are discarded. The daily
     /// rollups are computed from them at the end, as the writer would have kept them.
     /// </summary>
-    private static async Task SeedClicksAsync(SqlDialect dialect, DbConnection connection, SeedOptions options, Random random, int firstPartnerId, CancellationToken ct)
+    private async Task SeedClicksAsync(DbConnection connection, SeedOptions options, Random random, int firstPartnerId, CancellationToken ct)
     {
         var links = new List<(int Id, int PartnerId, int? ProjectId, DateTime CreatedAt, bool Inactive)>();
         await using (var read = connection.CreateCommand())
@@ -195,10 +194,10 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
         var indexes = new List<string>();
         foreach (var table in new[] { "clicks", "click_daily" })
         {
-            indexes.AddRange(await dialect.DropIndexesForBulkLoadAsync(connection, tx, table, ct));
+            indexes.AddRange(await bulkLoader.DropIndexesAsync(connection, tx, table, ct));
         }
 
-        await using (var writer = dialect.CreateBulkWriter(connection, tx, "clicks", ClickColumns))
+        await using (var writer = bulkLoader.CreateWriter(connection, tx, "clicks", ClickColumns))
         {
             for (long written = 0; written < options.Clicks; written++)
             {
@@ -211,7 +210,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
                 var trackingId = Click.NewTrackingId(at);
                 await writer.WriteAsync(
                     [
-                        dialect.Guid(trackingId),
+                        trackingId,
                         link.Id, link.PartnerId, link.ProjectId,
                         $"203.0.{random.Next(256)}.{random.Next(256)}",
                         bot ? "Mozilla/5.0 (compatible; Googlebot/2.1)" : "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
@@ -225,54 +224,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IL
             await writer.CompleteAsync(ct);
         }
 
-        // Where the rollups trail the clicks, everything after their mark is counted now (the new clicks
-        // and any the app had not rolled up yet) and the mark moves to the end; elsewhere the new clicks.
-        long rollUpAfter = firstClickId - 1;
-        if (dialect.DefersClickRollups)
-        {
-            await using var read = connection.CreateCommand();
-            read.Transaction = tx;
-            read.CommandText = """SELECT COALESCE((SELECT "RolledUpThrough" FROM click_rollup_state WHERE "Id" = 1), 0)""";
-            rollUpAfter = Convert.ToInt64(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var day = dialect.UtcDay("\"CreatedAt\"");
-        await using var rollup = connection.CreateCommand();
-        rollup.Transaction = tx;
-        rollup.CommandText = $"""
-            INSERT INTO click_daily ("Day", "LinkId", "ProjectKey", "Status", "PartnerId", "Count")
-            SELECT {day}, "LinkId", COALESCE("ProjectId", 0), "Status", MIN("PartnerId"), COUNT(*)
-            FROM clicks WHERE "Id" > @after
-            GROUP BY {day}, "LinkId", COALESCE("ProjectId", 0), "Status"
-            ON CONFLICT ("Day", "LinkId", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily."Count" + excluded."Count"
-            """;
-        rollup.CommandTimeout = 0;
-        Add(rollup, "@after", rollUpAfter);
-        await rollup.ExecuteNonQueryAsync(ct);
-
-        await using var projectRollup = connection.CreateCommand();
-        projectRollup.Transaction = tx;
-        projectRollup.CommandText = $"""
-            INSERT INTO click_daily_project ("Day", "ProjectKey", "Status", "Count")
-            SELECT {day}, COALESCE("ProjectId", 0), "Status", COUNT(*)
-            FROM clicks WHERE "Id" > @after
-            GROUP BY {day}, COALESCE("ProjectId", 0), "Status"
-            ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = click_daily_project."Count" + excluded."Count"
-            """;
-        projectRollup.CommandTimeout = 0;
-        Add(projectRollup, "@after", rollUpAfter);
-        await projectRollup.ExecuteNonQueryAsync(ct);
-
-        if (dialect.DefersClickRollups)
-        {
-            await using var mark = connection.CreateCommand();
-            mark.Transaction = tx;
-            mark.CommandText = """
-                INSERT INTO click_rollup_state ("Id", "RolledUpThrough") SELECT 1, COALESCE(MAX("Id"), 0) FROM clicks WHERE true
-                ON CONFLICT ("Id") DO UPDATE SET "RolledUpThrough" = excluded."RolledUpThrough"
-                """;
-            await mark.ExecuteNonQueryAsync(ct);
-        }
+        // The rollups as the click writer would have kept them.
+        await bulkLoader.RollUpClicksAsync(connection, tx, firstClickId - 1, ct);
 
         foreach (var create in indexes)
         {

@@ -38,7 +38,8 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, TimeProvider cl
             await using var lockScope = scopes.CreateAsyncScope();
             var lockDb = lockScope.ServiceProvider.GetRequiredService<AppDbContext>();
             await lockDb.Database.OpenConnectionAsync(ct);
-            await using var instancesLock = await SqlDialect.For(lockDb.Database).LockAsync(lockDb.Database.GetDbConnection(), "nodiref:first-admin", ct);
+            await using var instancesLock = await lockScope.ServiceProvider.GetRequiredService<IDatabaseLock>()
+                .HoldAsync(lockDb.Database.GetDbConnection(), "nodiref:first-admin", ct);
             if (!await IsNeededAsync(ct))
             {
                 return Result<ApplicationUser>.Conflict("Setup is already done: an administrator exists. Sign in instead.");

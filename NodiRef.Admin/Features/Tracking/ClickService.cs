@@ -28,7 +28,7 @@ public sealed record ClickQuery(
 public sealed record ClickTotals(long Recorded, long Discarded);
 
 /// <summary>Reads recorded clicks for the back-office and the API.</summary>
-public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser)
+public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
 {
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var snapshot = await SqlDialect.For(db.Database).ReadSnapshotAsync(db, ct);
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var days = await DaysAsync(db, query, ct);
         var desc = query.Sort?.Descending ?? true;
         var total = days.Values.Sum();
@@ -131,12 +131,12 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
     /// partner index) when a partner is asked for, else from the per-project ones, a few rows a day; plus the
     /// clicks not rolled up yet.
     /// </summary>
-    private static async Task<Dictionary<DateOnly, long>> DaysAsync(AppDbContext db, ClickQuery query, CancellationToken ct)
+    private async Task<Dictionary<DateOnly, long>> DaysAsync(AppDbContext db, ClickQuery query, CancellationToken ct)
     {
         var days = query.PartnerId is { } partnerId
             ? await CountByDayAsync(db.ClickDaily.AsNoTracking().Where(d => d.PartnerId == partnerId), query, ct)
             : await CountByDayAsync(db.ClickDailyProject.AsNoTracking(), query, ct);
-        if (await ClickLog.NotRolledUpAsync(db, ct) is { } recent)
+        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
         {
             foreach (var at in await Filter(recent, query).Select(c => c.CreatedAt).ToListAsync(ct))
             {
@@ -183,13 +183,13 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var snapshot = await SqlDialect.For(db.Database).ReadSnapshotAsync(db, ct);
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var byStatus = await db.ClickDaily.AsNoTracking()
             .Where(d => d.PartnerId == partnerId)
             .GroupBy(d => d.Status)
             .Select(g => new { Status = g.Key, Count = g.Sum(d => d.Count) })
             .ToListAsync(ct);
-        if (await ClickLog.NotRolledUpAsync(db, ct) is { } recent)
+        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
         {
             byStatus.AddRange(await recent.Where(c => c.PartnerId == partnerId)
                 .GroupBy(c => c.Status)

@@ -34,7 +34,8 @@ public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, st
 /// drains the queue first.
 /// </summary>
 /// <remarks>
-/// The writer keeps one connection open with its statements compiled once (<see cref="ClickStore"/>),
+/// The writer keeps one connection open with its statements compiled once (<see cref="ClickStore"/>, the
+/// database's own: on SQLite the tuned path, whose invariants <see cref="SqliteClickStore"/> states),
 /// and remembers the links it resolved. What it remembers is trusted only while nobody else has
 /// written to the database: on SQLite every batch first takes the write lock, then asks whether
 /// anyone wrote since the writer's last commit, and forgets everything if so; no change can slip in
@@ -45,7 +46,7 @@ public sealed record HitResult(HitOutcome Outcome, Guid TrackingId = default, st
 public sealed class ClickWriter : BackgroundService
 {
     private readonly Channel<(HitRequest Request, TaskCompletionSource<HitResult> Done)> _queue;
-    private readonly IDbContextFactory<AppDbContext> _dbFactory;
+    private readonly IClickStoreFactory _stores;
     private readonly TrackingOptions _options;
     private readonly ILogger<ClickWriter> _logger;
     private readonly DatabaseReadiness _readiness;
@@ -59,11 +60,10 @@ public sealed class ClickWriter : BackgroundService
     // they have been. True at start, so clicks left behind by a crash are counted at once.
     private bool _rollupDue = true;
     private long _rolledUpAt;
-    private WalCheckpointer? _checkpointer;
 
-    public ClickWriter(IDbContextFactory<AppDbContext> dbFactory, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger, DatabaseReadiness readiness)
+    public ClickWriter(IClickStoreFactory stores, IOptions<TrackingOptions> options, ILogger<ClickWriter> logger, DatabaseReadiness readiness)
     {
-        _dbFactory = dbFactory;
+        _stores = stores;
         _readiness = readiness;
         _options = options.Value;
         _logger = logger;
@@ -106,7 +106,7 @@ public sealed class ClickWriter : BackgroundService
         }
     }
 
-    // Nothing touches the database (rollups left by a crash, checkpoints) before it is migrated.
+    // Nothing touches the database (rollups left by a crash) before it is migrated.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (await _readiness.WaitAsync(stoppingToken))
@@ -119,14 +119,6 @@ public sealed class ClickWriter : BackgroundService
     {
         var batch = new List<(HitRequest Request, TaskCompletionSource<HitResult> Done)>(_options.MaxBatchSize);
         var reader = _queue.Reader;
-        try
-        {
-            _checkpointer = WalCheckpointer.Start(_dbFactory, _options.CheckpointInterval, _logger);
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "No checkpoints beside the click writer; SQLite checkpoints in its commits instead.");
-        }
 
         // Deliberately not cancelled by the stopping token: shutdown completes the channel instead,
         // so every queued click is still written.
@@ -166,9 +158,6 @@ public sealed class ClickWriter : BackgroundService
 
         // A graceful stop leaves every click counted in the rollups.
         await RollUpAsync();
-        // A stop that came before the loop ran drains again (StopAsync): each run has its own checkpointer.
-        _checkpointer?.Dispose();
-        _checkpointer = null;
         await CloseStoreAsync();
     }
 
@@ -209,7 +198,7 @@ public sealed class ClickWriter : BackgroundService
 
     /// <summary>
     /// Counts the clicks written since the last time into the rollups, where they trail the clicks
-    /// (<see cref="SqlDialect.DefersClickRollups"/>). A failure is logged and tried again later: readers
+    /// (<see cref="ClickStore.DefersRollups"/>). A failure is logged and tried again later: readers
     /// count the clicks not rolled up yet themselves, so totals stay exact meanwhile.
     /// </summary>
     private async Task RollUpAsync()
@@ -221,7 +210,7 @@ public sealed class ClickWriter : BackgroundService
 
         try
         {
-            _store ??= await ClickStore.OpenAsync(_dbFactory);
+            _store ??= await _stores.OpenAsync();
             if (_store.DefersRollups)
             {
                 await using var tx = await BeginAsync(_store);
@@ -271,7 +260,6 @@ public sealed class ClickWriter : BackgroundService
         var tracked = _stamp is not null;
         _stamp = null;
         await _store!.CommitAsync(tx);
-        _checkpointer?.Written();
 
         // Taken after our own commit: only someone else's write can change it before the next batch.
         _stamp = tracked ? await _store!.ChangeStampAsync(null) : null;
@@ -298,7 +286,7 @@ public sealed class ClickWriter : BackgroundService
 
     private async Task<HitResult[]> WriteAsync(List<(HitRequest Request, TaskCompletionSource<HitResult> Done)> hits)
     {
-        _store ??= await ClickStore.OpenAsync(_dbFactory);
+        _store ??= await _stores.OpenAsync();
         await using var tx = await BeginAsync(_store);
 
         // The links not remembered, in one statement. Unknown codes are not remembered: a link
