@@ -17,9 +17,9 @@ public sealed class ClicksPageTests : ComponentTest
     {
         var (_, ada, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace");
         var (_, _, alanLink) = await GivenPartnerWithLinkAsync("Alan Turing");
-        await TestClicks.WriteAsync(App.Database.Factory, adaLink, November10, ct: Ct);
-        await TestClicks.WriteAsync(App.Database.Factory, adaLink, November20, ct: Ct);
-        await TestClicks.WriteAsync(App.Database.Factory, alanLink, November20, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, adaLink, November10, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, adaLink, November20, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, alanLink, November20, ct: Ct);
         SignInAs(Roles.Viewer);
         Navigation.NavigateTo($"clicks?partner={ada.Id}&from=2026-11-15&to=2026-11-30");
 
@@ -41,8 +41,8 @@ public sealed class ClicksPageTests : ComponentTest
     {
         var (_, _, adaLink) = await GivenPartnerWithLinkAsync("Ada Lovelace");
         var (_, alan, alanLink) = await GivenPartnerWithLinkAsync("Alan Turing");
-        await TestClicks.WriteAsync(App.Database.Factory, adaLink, November10, ct: Ct);
-        await TestClicks.WriteAsync(App.Database.Factory, alanLink, November20, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, adaLink, November10, ct: Ct);
+        await TestClicks.WriteAsync(App.Provider, alanLink, November20, ct: Ct);
         SignInAs(Roles.Operator);
         Navigation.NavigateTo("clicks?partner=987654");
 

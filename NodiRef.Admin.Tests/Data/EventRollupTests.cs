@@ -23,7 +23,7 @@ public sealed class EventRollupTests : ServiceTest
         var project = await GivenProjectAsync("Shop " + Guid.NewGuid().ToString("N")[..6]);
         var partner = await GivenPartnerAsync("Ann " + Guid.NewGuid().ToString("N")[..6], projectId: project.Id);
         var link = (await LinksOfAsync(partner.Id)).Single();
-        var click = await TestClicks.WriteAsync(App.Database.Factory, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
+        var click = await TestClicks.WriteAsync(App.Provider, link, App.Clock.GetUtcNow().UtcDateTime, ct: Ct);
         await using var db = App.Database.CreateContext();
         var referral = new Referral
         {

@@ -131,7 +131,7 @@ public interface IClickRollup
 /// Clicks per link, day, project and status: totals grow by appends of whole batches instead of
 /// a counter updated on every click, so lists and totals stay fast at tens of millions of clicks.
 /// </summary>
-public sealed class ClickDaily : IClickRollup
+public sealed class ClickDaily : IClickRollup, IDailyRollup
 {
     public DateOnly Day { get; set; }
     public int LinkId { get; set; }

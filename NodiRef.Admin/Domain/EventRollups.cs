@@ -5,7 +5,7 @@ namespace NodiRef.Admin.Domain;
 /// trends are a small sum over these, however many referrals there are. Kept by every save of a referral
 /// (<c>Data/EventRollups</c>), in the same transaction.
 /// </summary>
-public sealed class ReferralDaily
+public sealed class ReferralDaily : IDailyRollup
 {
     public DateOnly Day { get; set; }
     public int LinkId { get; set; }
@@ -24,7 +24,7 @@ public sealed class ReferralDaily
 /// transaction as the change. Amounts are kept as two exact parts (<see cref="MoneyUnits.SumSplit"/>), so a
 /// sum over any number of rows never overflows.
 /// </summary>
-public sealed class ConversionDaily : IMoneyRollup
+public sealed class ConversionDaily : IDailyRollup, IMoneyRollup
 {
     public DateOnly Day { get; set; }
     public int LinkId { get; set; }
@@ -42,7 +42,7 @@ public sealed class ConversionDaily : IMoneyRollup
 /// Reward ledger entries per link, day (UTC, when earned), project, currency and current status, with their
 /// amount (reversals are entries of their own, with negative amounts). Kept like <see cref="ConversionDaily"/>.
 /// </summary>
-public sealed class RewardDaily : IMoneyRollup
+public sealed class RewardDaily : IDailyRollup, IMoneyRollup
 {
     public DateOnly Day { get; set; }
     public int LinkId { get; set; }
@@ -60,4 +60,16 @@ public interface IMoneyRollup
 {
     long AmountWhole { get; }
     long AmountRest { get; }
+}
+
+/// <summary>A rollup row of one day and link (with the link's partner and project): the keys every range read filters on.</summary>
+public interface IDailyRollup
+{
+    DateOnly Day { get; }
+    int LinkId { get; }
+
+    /// <summary>The project as of the events; 0 when there was none.</summary>
+    int ProjectKey { get; }
+
+    int PartnerId { get; }
 }

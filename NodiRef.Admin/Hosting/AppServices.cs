@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using NodiRef.Admin.Components.Account;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
+using NodiRef.Admin.Features.Overview;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
@@ -145,6 +146,7 @@ public static class AppServices
         services.AddScoped<RuleSetService>();
         services.AddScoped<RewardService>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<OverviewService>();
         services.AddSingleton<FirstAdminSetup>();
         services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();

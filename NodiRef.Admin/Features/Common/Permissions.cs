@@ -18,6 +18,8 @@ public static class Permissions
     private static readonly string[] Editors = [Roles.Admin, Roles.Operator];
     private static readonly string[] Admins = [Roles.Admin];
 
+    public static readonly Permission ReadOverview = new("overview.read", Readers, "You are not allowed to see the program's overview.");
+
     public static readonly Permission ReadProjects = new("projects.read", Readers, "You are not allowed to see projects.");
     public static readonly Permission EditProjects = new("projects.edit", Editors, "Only admins and operators can create, edit, archive or restore projects.");
 
