@@ -13,9 +13,10 @@ connections=32
 mkdir -p "$work"
 
 dotnet build -c Release NodiRef.Admin >/dev/null
+dotnet build -c Release NodiRef.Admin.Seeder >/dev/null
 if [ ! -f "$db" ]; then
   echo "== seed"
-  ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- seed --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
+  ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin.Seeder -- --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
 fi
 
 export NODIREF_TOKEN

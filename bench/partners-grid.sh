@@ -10,10 +10,11 @@ mkdir -p "$work"
 rm -f "$db" "$db"-*
 
 dotnet build -c Release NodiRef.Admin >/dev/null
+dotnet build -c Release NodiRef.Admin.Seeder >/dev/null
 dotnet build -c Release bench/NodiRef.Bench >/dev/null
 
 echo "== seed"
-ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- seed --partners 1000000 --links 1500000 | tail -n 1
+ConnectionStrings__Default="Data Source=$db" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin.Seeder -- --partners 1000000 --links 1500000 | tail -n 1
 
 echo "== grid queries"
 dotnet run -c Release --no-build --project bench/NodiRef.Bench -- grid --db "$db" --iterations 30

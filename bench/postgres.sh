@@ -46,6 +46,7 @@ done
 sql() { psql "${psql_args[@]}" -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 
 dotnet build -c Release NodiRef.Admin >/dev/null
+dotnet build -c Release NodiRef.Admin.Seeder >/dev/null
 dotnet build -c Release bench/NodiRef.Bench >/dev/null
 app() {
   Database__Provider=Postgres ConnectionStrings__Default="$cs" Tracking__RequestsPerMinutePerIp=0 Logging__LogLevel__Default=Warning \
@@ -59,8 +60,8 @@ p99() { awk '$1 == "99%" {print $2}' "$1"; }
 
 if [ "$(sql "SELECT to_regclass('partners') IS NOT NULL")" != t ] || [ "$(sql "SELECT EXISTS (SELECT 1 FROM partners)")" != t ]; then
   echo "== seed"
-  Database__Provider=Postgres ConnectionStrings__Default="$cs" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin -- \
-    seed --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
+  Database__Provider=Postgres ConnectionStrings__Default="$cs" dotnet run -c Release --no-build --no-launch-profile --project NodiRef.Admin.Seeder -- \
+    --partners 1000000 --links 1500000 2>/dev/null | tail -n 1
 fi
 
 echo "== grid queries"

@@ -10,7 +10,6 @@ using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Rewards;
-using NodiRef.Admin.Features.Seeding;
 using NodiRef.Admin.Features.Setup;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Features.Users;
@@ -77,7 +76,6 @@ public static class AppServices
         services.AddServiceLayer(builder.Configuration)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AppClaimsFactory>();
-        services.AddTransient<DemoDataSeeder>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(config =>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NodiRef.Admin.Features.ApiTokens;
-using NodiRef.Admin.Features.Seeding;
 
 namespace NodiRef.Admin.Hosting;
 
@@ -13,28 +12,6 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var partners = new Option<int>("--partners") { Description = "How many partners to add.", DefaultValueFactory = _ => 1000 };
-        var links = new Option<int>("--links") { Description = "How many referral links to add.", DefaultValueFactory = _ => 1500 };
-        var projects = new Option<int>("--projects") { Description = "How many projects to add.", DefaultValueFactory = _ => 12 };
-        var clicks = new Option<long>("--clicks") { Description = "How many clicks to add on the new links (with their daily totals).", DefaultValueFactory = _ => 0 };
-        var seed = new Command("seed", "Fill the database with realistic demo projects, partners, links and clicks.") { partners, links, projects, clicks };
-        seed.SetAction(async (parse, ct) =>
-        {
-            if (parse.GetValue(partners) < 0 || parse.GetValue(links) < 0 || parse.GetValue(projects) < 0 || parse.GetValue(clicks) < 0)
-            {
-                await Console.Error.WriteLineAsync("Counts must be zero or more.");
-                return 2;
-            }
-
-            await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
-            await using var scope = app.Services.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
-            var report = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
-                .SeedAsync(new SeedOptions(parse.GetValue(partners), parse.GetValue(links), parse.GetValue(projects), parse.GetValue(clicks)), ct);
-            Console.WriteLine($"Seeded {report.Projects:N0} projects, {report.Partners:N0} partners, {report.Links:N0} links and {report.Clicks:N0} clicks in {report.Elapsed.TotalSeconds:F1} s.");
-            return 0;
-        });
-
         var tokenName = new Option<string>("--name") { Description = "What the token is for, e.g. \"billing backend\".", Required = true };
         var tokenRole = new Option<string>("--role")
         {
@@ -69,6 +46,14 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"Created API token \"{token.Name}\" ({token.Role}, {token.Prefix}, {until}). It is shown only now:");
             Console.WriteLine(result.Value.Secret);
             return 0;
+        });
+
+        // The demo-data seeder is a program of its own (NodiRef.Admin.Seeder), so its fake-data package is not the app's.
+        var seed = new Command("seed", "Moved: dotnet run --project NodiRef.Admin.Seeder -- --partners N --links N [--clicks N].");
+        seed.SetAction(async (_, _) =>
+        {
+            await Console.Error.WriteLineAsync("The seeder is its own program now: dotnet run --project NodiRef.Admin.Seeder -- --partners 1000 --links 1500");
+            return 2;
         });
 
         var root = new RootCommand("NodiRef.Admin maintenance commands.") { seed, createToken };

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Partners;
-using NodiRef.Admin.Features.Seeding;
+using NodiRef.Admin.Seeder;
 using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Features.Seeding;

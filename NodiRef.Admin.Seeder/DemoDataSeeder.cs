@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Logging;
 using System.Data.Common;
 using System.Diagnostics;
 using Bogus;
 
-namespace NodiRef.Admin.Features.Seeding;
+namespace NodiRef.Admin.Seeder;
 
 public sealed record SeedOptions(int Partners, int Links, int Projects = 12, long Clicks = 0, int RandomSeed = 20261125);
 
