@@ -70,10 +70,10 @@ public static class ApiDocumentation
                     operation.Parameters.Add(Query("page[size]", $"Items per page, 1-{ListQuery.MaxPageSize} (default {ListQuery.DefaultPageSize}). Alias: item_per_page.", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("page", "Same as page[number].", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("item_per_page", "Same as page[size].", JsonSchemaType.Integer));
-                    operation.Parameters.Add(Query("sort", $"One of {string.Join(", ", list.Spec.Sorts)}; prefix with - for descending.", JsonSchemaType.String));
+                    operation.Parameters.Add(Query("sort", $"One of {string.Join(", ", list.Spec.SortNames)}; prefix with - for descending.", JsonSchemaType.String));
                     if (list.Spec.Includes.Length > 0)
                     {
-                        operation.Parameters.Add(Query("include", $"Comma-separated relations to embed: {string.Join(", ", list.Spec.Includes)}.", JsonSchemaType.String));
+                        operation.Parameters.Add(Query("include", $"Comma-separated relations to embed: {string.Join(", ", list.Spec.IncludeNames)}.", JsonSchemaType.String));
                     }
                 }
 

@@ -19,7 +19,7 @@ public static class ApiEdits
         var expected = ApiResponses.ExpectedVersion(http, bodyVersion);
         if (!expected.Succeeded)
         {
-            return ApiResponses.Problem(expected);
+            return ApiResponses.Refused(expected);
         }
 
         var now = await current(ct);
@@ -38,7 +38,7 @@ public static class ApiEdits
         var expected = ApiResponses.ExpectedVersion(http, null);
         if (!expected.Succeeded)
         {
-            return ApiResponses.Problem(expected);
+            return ApiResponses.Refused(expected);
         }
 
         var result = await delete(expected.Value, ct);

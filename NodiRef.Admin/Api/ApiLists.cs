@@ -26,7 +26,7 @@ public static class ApiLists
         var parsed = ListQuery.Parse(http.Request.Query, spec);
         if (!parsed.Succeeded)
         {
-            return ApiResponses.Problem(parsed);
+            return ApiResponses.Refused(parsed);
         }
 
         var query = parsed.Value!;

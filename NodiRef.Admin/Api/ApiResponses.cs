@@ -35,32 +35,39 @@ public static class ApiResponses
 
     public static string ETag(long version) => $"W/\"{version}\"";
 
-    /// <summary>An expected failure of a service as RFC 9457 problem details.</summary>
+    public const string InvalidDetail = "Some fields are not valid.";
+
+    /// <summary>
+    /// An expected failure of a service as RFC 9457 problem details. The service names its fields by their
+    /// domain names; the answer names them as the API does (<see cref="ApiNames"/>).
+    /// </summary>
     public static IResult Problem<T>(Result<T> result) => result.Status switch
     {
-        ResultStatus.Invalid => ValidationProblem(result.Errors, "Some fields are not valid."),
+        ResultStatus.Invalid => Problem(StatusCodes.Status400BadRequest, "Validation failed", InvalidDetail, ApiNames.Errors(result.Errors)),
         ResultStatus.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", result.Message),
         ResultStatus.Forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", result.Message),
-        ResultStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Conflict", result.Message, result.Errors),
+        ResultStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Conflict", result.Message, ApiNames.Errors(result.Errors)),
         ResultStatus.Unprocessable => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable", result.Message),
         _ => throw new InvalidOperationException("A successful result is not a problem."),
     };
 
-    public static IResult ValidationProblem(IReadOnlyDictionary<string, string> errors, string detail) =>
-        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "Validation failed",
-            Detail = detail,
-            Extensions = { ["errors"] = errors.ToDictionary(e => e.Key, e => new[] { e.Value }) },
-        });
+    /// <summary>A field the route refuses before calling the service, named by its domain name as a service would.</summary>
+    public static IResult Invalid(string field, string message, string detail = InvalidDetail) =>
+        Problem(StatusCodes.Status400BadRequest, "Validation failed", detail, ApiNames.Errors(new Dictionary<string, string> { [field] = message }));
 
-    public static IResult Problem(int status, string title, string? detail, IReadOnlyDictionary<string, string>? errors = null)
+    /// <summary>A refusal of the API's own reading of the request (query names, If-Match): its keys are the API's names already.</summary>
+    public static IResult Refused<T>(Result<T> refused) => ValidationProblem(refused.Errors, InvalidDetail);
+
+    /// <summary>A 400 for what the API itself checks (query names, headers, text): its keys are the API's names already.</summary>
+    public static IResult ValidationProblem(IReadOnlyDictionary<string, string> errors, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "Validation failed", detail, errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+
+    public static IResult Problem(int status, string title, string? detail, Dictionary<string, string[]>? errors = null)
     {
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
         if (errors is { Count: > 0 })
         {
-            problem.Extensions["errors"] = errors.ToDictionary(e => e.Key, e => new[] { e.Value });
+            problem.Extensions["errors"] = errors;
         }
 
         return TypedResults.Problem(problem);

@@ -2,8 +2,16 @@ using System.Globalization;
 
 namespace NodiRef.Admin.Api;
 
-/// <summary>What a list route accepts: its filter, sort and include fields.</summary>
-public sealed record ListSpec(string[] Filters, string[] Sorts, string[] Includes);
+/// <summary>
+/// What a list route accepts: its filters (as the API names them), and its sort fields and includes by their
+/// domain names (entity and DTO properties), which the API takes in snake_case (<see cref="ApiNames"/>).
+/// </summary>
+public sealed record ListSpec(string[] Filters, string[] Sorts, string[] Includes)
+{
+    public IEnumerable<string> SortNames => Sorts.Select(ApiNames.Of);
+
+    public IEnumerable<string> IncludeNames => Includes.Select(ApiNames.Of);
+}
 
 /// <summary>
 /// A list request in the original API's conventions: <c>filter[field]=value</c>,
@@ -20,6 +28,7 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
 
     public string? Filter(string name) => Filters.GetValueOrDefault(name);
 
+    /// <summary>Whether the request asked for an include, by its domain name (<c>nameof(PartnerDto.Projects)</c>).</summary>
     public bool Has(string include) => Includes.Contains(include);
 
     public T Apply<T>(T request)
@@ -64,20 +73,20 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
                     size = ParsePositive(errors, key, value, MaxPageSize);
                     break;
                 case "sort":
-                    sort = ParseSort(errors, value, spec.Sorts);
+                    sort = ParseSort(errors, value, spec);
                     break;
                 case "include":
                     foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        if (spec.Includes.Contains(part))
+                        if (ApiNames.Find(spec.Includes, part) is { } include)
                         {
-                            includes.Add(part);
+                            includes.Add(include);
                         }
                         else
                         {
                             errors.Add("include", spec.Includes.Length == 0
                                 ? $"Unknown include \"{part}\": this resource has no relations to include."
-                                : $"Unknown include \"{part}\". Includes: {List(spec.Includes)}.");
+                                : $"Unknown include \"{part}\". Includes: {List(spec.IncludeNames)}.");
                         }
                     }
 
@@ -104,7 +113,7 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
         return null;
     }
 
-    private static SortSpec? ParseSort(Validation errors, string value, string[] allowed)
+    private static SortSpec? ParseSort(Validation errors, string value, ListSpec spec)
     {
         var field = value.Trim();
         var descending = field.StartsWith('-');
@@ -119,14 +128,14 @@ public sealed record ListQuery(int Page, int PageSize, IReadOnlyDictionary<strin
             return null;
         }
 
-        if (!allowed.Contains(field))
+        if (ApiNames.Find(spec.Sorts, field) is not { } sortField)
         {
-            errors.Add("sort", $"Unknown sort field \"{field}\". Sort fields: {List(allowed)}.");
+            errors.Add("sort", $"Unknown sort field \"{field}\". Sort fields: {List(spec.SortNames)}.");
             return null;
         }
 
-        return new SortSpec(field, descending);
+        return new SortSpec(sortField, descending);
     }
 
-    private static string List(string[] names) => string.Join(", ", names);
+    private static string List(IEnumerable<string> names) => string.Join(", ", names);
 }

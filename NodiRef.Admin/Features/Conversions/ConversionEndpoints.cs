@@ -67,7 +67,7 @@ public sealed record RefundRequest(decimal? Amount, string? Note);
 /// </summary>
 public static class ConversionEndpoints
 {
-    public static readonly ListSpec Spec = new(Filters: [.. ApiFilters.EventFilters, "event_type"], Sorts: ["created_at"], Includes: []);
+    public static readonly ListSpec Spec = new(Filters: [.. ApiFilters.EventFilters, "event_type"], Sorts: [nameof(Conversion.CreatedAt)], Includes: []);
 
     public static void MapConvert(this RouteGroupBuilder v1)
     {
@@ -110,9 +110,7 @@ public static class ConversionEndpoints
         string? header = http.Request.Headers[IdempotencyMiddleware.Header];
         if (!string.IsNullOrWhiteSpace(header) && !string.IsNullOrWhiteSpace(body.EventId) && header.Trim() != body.EventId.Trim())
         {
-            return ApiResponses.ValidationProblem(
-                new Dictionary<string, string> { [ConversionService.Fields.EventId] = "event_id and the Idempotency-Key header differ: send one key, or the same in both." },
-                "The idempotency key is ambiguous.");
+            return ApiResponses.Invalid(nameof(body.EventId), "event_id and the Idempotency-Key header differ: send one key, or the same in both.", "The idempotency key is ambiguous.");
         }
 
         // Only reached with a valid token (SenderPolicy): its forwarded details count, and the service checks its role.
@@ -121,7 +119,7 @@ public static class ConversionEndpoints
         var p = body.Payload;
         if (p?.Meta is { } meta && meta.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ConversionService.Fields.Meta] = "meta must be a JSON object." }, "Some fields are not valid.");
+            return ApiResponses.Invalid(ConversionPayload.Path(nameof(p.Meta)), "meta must be a JSON object.");
         }
 
         var payload = p is null ? null : new ConversionPayload(
@@ -169,7 +167,7 @@ public static class ConversionEndpoints
         var expected = ApiResponses.ExpectedVersion(http, body.Version);
         if (!expected.Succeeded)
         {
-            return ApiResponses.Problem(expected);
+            return ApiResponses.Refused(expected);
         }
 
         var result = await review(expected.Value, ct);

@@ -24,8 +24,8 @@ public sealed record PartnerDto(
     public static PartnerDto From(PartnerRow p, ListQuery? includes = null, IReadOnlyList<LinkRow>? links = null) =>
         new(p.Id, p.Name, p.ExternalId, p.Status, p.DefaultProject?.Id, p.Projects.Select(x => x.Id).ToList(), p.LinkCount, p.CreatedAt, p.UpdatedAt, p.Version)
         {
-            Projects = includes?.Has("projects") == true ? p.Projects : null,
-            ReferralLinks = includes?.Has("referral_links") == true ? (links ?? []).Where(l => l.PartnerId == p.Id).Select(l => LinkDto.From(l)).ToList() : null,
+            Projects = includes?.Has(nameof(Projects)) == true ? p.Projects : null,
+            ReferralLinks = includes?.Has(nameof(ReferralLinks)) == true ? (links ?? []).Where(l => l.PartnerId == p.Id).Select(l => LinkDto.From(l)).ToList() : null,
         };
 }
 
@@ -46,8 +46,8 @@ public static class PartnerEndpoints
 {
     public static readonly ListSpec Spec = new(
         Filters: ["external_id", "status", "project_id", "name", "search"],
-        Sorts: ["name", "external_id", "status", "created_at", "updated_at"],
-        Includes: ["referral_links", "projects"]);
+        Sorts: [nameof(Partner.Name), nameof(Partner.ExternalId), nameof(Partner.Status), nameof(Partner.CreatedAt), nameof(Partner.UpdatedAt)],
+        Includes: [nameof(PartnerDto.ReferralLinks), nameof(PartnerDto.Projects)]);
 
     private static readonly ListSpec IncludesOnly = Spec with { Filters = [], Sorts = [] };
 
@@ -112,7 +112,7 @@ public static class PartnerEndpoints
         var includes = ListQuery.Parse(http.Request.Query, IncludesOnly);
         if (!includes.Succeeded)
         {
-            return ApiResponses.Problem(includes);
+            return ApiResponses.Refused(includes);
         }
 
         var result = await lookup(service, ct);
@@ -140,7 +140,7 @@ public static class PartnerEndpoints
             var p = current.Partner;
             if (body.Status is { IsSet: true, Value: null })
             {
-                return Task.FromResult(Result<PartnerDetails>.Invalid(PartnerService.Fields.Status, "Status must be active or inactive."));
+                return Task.FromResult(Result<PartnerDetails>.Invalid(nameof(UpdatePartnerInput.Status), "Status must be active or inactive."));
             }
 
             var input = new UpdatePartnerInput(
@@ -172,7 +172,7 @@ public static class PartnerEndpoints
 
     private static async Task<IReadOnlyList<LinkRow>?> LinksAsync(ListQuery query, IReadOnlyCollection<int> partnerIds, ReferralLinkService links, CancellationToken ct)
     {
-        if (!query.Has("referral_links") || partnerIds.Count == 0)
+        if (!query.Has(nameof(PartnerDto.ReferralLinks)) || partnerIds.Count == 0)
         {
             return null;
         }

@@ -14,7 +14,7 @@ public static class ProjectEndpoints
 {
     public static readonly ListSpec Spec = new(
         Filters: ["status", "name"],
-        Sorts: ["name", "status", "created_at", "updated_at"],
+        Sorts: [nameof(Project.Name), nameof(Project.Status), nameof(Project.CreatedAt), nameof(Project.UpdatedAt)],
         Includes: []);
 
     public static void MapProjectEndpoints(this RouteGroupBuilder api)
@@ -48,7 +48,7 @@ public static class ProjectEndpoints
         var parameters = ListQuery.Parse(http.Request.Query, Spec with { Filters = [], Sorts = [] });
         if (!parameters.Succeeded)
         {
-            return ApiResponses.Problem(parameters);
+            return ApiResponses.Refused(parameters);
         }
 
         var result = await service.GetAsync(id, ct);

@@ -26,8 +26,8 @@ public sealed record LinkDto(
     public static LinkDto From(LinkRow l, ListQuery? includes = null) =>
         new(l.Id, l.Code, l.PartnerId, l.Project?.Id, l.TargetUrl, ParseMetadata(l.Metadata), l.CreatedAt, l.UpdatedAt, l.Version)
         {
-            Partner = includes?.Has("partner") == true ? new LinkPartnerDto(l.PartnerId, l.PartnerName, l.PartnerExternalId) : null,
-            Project = includes?.Has("project") == true ? l.Project : null,
+            Partner = includes?.Has(nameof(Partner)) == true ? new LinkPartnerDto(l.PartnerId, l.PartnerName, l.PartnerExternalId) : null,
+            Project = includes?.Has(nameof(Project)) == true ? l.Project : null,
         };
 
     private static JsonElement? ParseMetadata(string? metadata)
@@ -51,8 +51,8 @@ public static class ReferralLinkEndpoints
 {
     public static readonly ListSpec Spec = new(
         Filters: ["partner_id", "project_id", "code"],
-        Sorts: ["code", "created_at", "updated_at", "partner", "project", "target_url"],
-        Includes: ["partner", "project"]);
+        Sorts: [nameof(ReferralLink.Code), nameof(ReferralLink.CreatedAt), nameof(ReferralLink.UpdatedAt), nameof(ReferralLink.Partner), nameof(ReferralLink.Project), nameof(ReferralLink.TargetUrl)],
+        Includes: [nameof(LinkDto.Partner), nameof(LinkDto.Project)]);
 
     public static void MapReferralLinkEndpoints(this RouteGroupBuilder api)
     {
@@ -85,7 +85,7 @@ public static class ReferralLinkEndpoints
         var includes = ListQuery.Parse(http.Request.Query, Spec with { Filters = [], Sorts = [] });
         if (!includes.Succeeded)
         {
-            return ApiResponses.Problem(includes);
+            return ApiResponses.Refused(includes);
         }
 
         var result = await service.GetAsync(id, ct);
@@ -96,12 +96,12 @@ public static class ReferralLinkEndpoints
     {
         if (body.PartnerId is not { } partnerId)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.PartnerId] = "partner_id is required." }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(CreateLinkInput.PartnerId), "partner_id is required.");
         }
 
         if (MetadataText(body.Metadata) is { Error: { } error })
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(CreateLinkInput.Metadata), error);
         }
 
         var input = new CreateLinkInput(partnerId, body.Code, body.ProjectId.Value, body.TargetUrl, MetadataText(body.Metadata).Text, UseDefaultProject: !body.ProjectId.IsSet);
@@ -116,7 +116,7 @@ public static class ReferralLinkEndpoints
         var metadata = MetadataText(body.Metadata.Value);
         if (metadata.Error is { } error)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(CreateLinkInput.Metadata), error);
         }
 
         return await ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct), (l, version, ct) =>

@@ -87,9 +87,12 @@ public sealed record RewardMoveRequest(string? Note, long? Version);
 /// </summary>
 public static class RewardEndpoints
 {
-    public static readonly ListSpec RewardSpec = new(Filters: [.. ApiFilters.EventFilters, "currency"], Sorts: ["created_at"], Includes: ["history"]);
-    public static readonly ListSpec RuleSetSpec = new(Filters: ["is_active", "scope", "name"], Sorts: ["name", "created_at", "updated_at", "starts_at"], Includes: ["actions"]);
-    public static readonly ListSpec ActionSpec = new(Filters: ["rule_set_id", "action_type"], Sorts: ["id", "created_at", "action_type"], Includes: []);
+    public static readonly ListSpec RewardSpec = new(Filters: [.. ApiFilters.EventFilters, "currency"], Sorts: [nameof(Reward.CreatedAt)], Includes: [nameof(RewardDto.History)]);
+    public static readonly ListSpec RuleSetSpec = new(
+        Filters: ["is_active", "scope", "name"],
+        Sorts: [nameof(RewardRuleSet.Name), nameof(RewardRuleSet.CreatedAt), nameof(RewardRuleSet.UpdatedAt), nameof(RewardRuleSet.StartsAt)],
+        Includes: [nameof(RuleSetDto.Actions)]);
+    public static readonly ListSpec ActionSpec = new(Filters: ["rule_set_id", "action_type"], Sorts: [nameof(RewardAction.Id), nameof(RewardAction.CreatedAt), nameof(RewardAction.ActionType)], Includes: []);
 
     public static void MapRewardEndpoints(this RouteGroupBuilder api)
     {
@@ -170,7 +173,7 @@ public static class RewardEndpoints
         var parsed = ListQuery.Parse(http.Request.Query, RewardSpec with { Filters = [], Sorts = [] });
         if (!parsed.Succeeded)
         {
-            return ApiResponses.Problem(parsed);
+            return ApiResponses.Refused(parsed);
         }
 
         var result = await service.GetAsync(id, ct);
@@ -181,7 +184,7 @@ public static class RewardEndpoints
 
     private static async Task<RewardDto> WithHistoryAsync(RewardDto dto, ListQuery query, RewardService service, CancellationToken ct)
     {
-        if (!query.Has("history"))
+        if (!query.Has(nameof(RewardDto.History)))
         {
             return dto;
         }
@@ -195,7 +198,7 @@ public static class RewardEndpoints
         var expected = ApiResponses.ExpectedVersion(http, bodyVersion);
         if (!expected.Succeeded)
         {
-            return ApiResponses.Problem(expected);
+            return ApiResponses.Refused(expected);
         }
 
         var result = await move(expected.Value, ct);
@@ -217,7 +220,7 @@ public static class RewardEndpoints
             return new RuleSetQuery(active, scope, query.Filter("name"));
         }, service.ListAsync, async (query, sets, ct) =>
         {
-            var actions = query.Has("actions") ? await ActionsOfAsync(service, sets.Select(s => s.Id), ct) : null;
+            var actions = query.Has(nameof(RuleSetDto.Actions)) ? await ActionsOfAsync(service, sets.Select(s => s.Id), ct) : null;
             return (IReadOnlyList<RuleSetDto>)sets.Select(s => RuleSetDto.From(s, actions)).ToList();
         }, ct);
 
@@ -238,7 +241,7 @@ public static class RewardEndpoints
         var parsed = ListQuery.Parse(http.Request.Query, RuleSetSpec with { Filters = [], Sorts = [] });
         if (!parsed.Succeeded)
         {
-            return ApiResponses.Problem(parsed);
+            return ApiResponses.Refused(parsed);
         }
 
         var result = await service.GetAsync(id, ct);
@@ -247,7 +250,7 @@ public static class RewardEndpoints
             return ApiResponses.Problem(result);
         }
 
-        var actions = parsed.Value!.Has("actions") ? await ActionsOfAsync(service, [id], ct) : null;
+        var actions = parsed.Value!.Has(nameof(RuleSetDto.Actions)) ? await ActionsOfAsync(service, [id], ct) : null;
         return ApiResponses.One(RuleSetDto.From(result.Value!, actions), http, result.Value!.Version);
     }
 
@@ -287,7 +290,7 @@ public static class RewardEndpoints
     {
         if (body.RewardType is null)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [RuleSetService.Fields.RewardType] = "reward_type is required: fixed or percentage." }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(ActionInput.RewardType), "reward_type is required: fixed or percentage.");
         }
 
         var result = await service.CreateActionAsync(new ActionInput(body.RuleSetId, body.ActionType, body.RewardType.Value, body.RewardAmount, body.MaxCap, body.Currency), ct);

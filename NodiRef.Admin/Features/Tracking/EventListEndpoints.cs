@@ -39,7 +39,7 @@ public sealed record ReferralDto(
 /// <summary>Read-only lists of recorded clicks and referrals: <c>/api/clicks</c>, <c>/api/referrals</c>.</summary>
 public static class EventListEndpoints
 {
-    public static readonly ListSpec Spec = new(Filters: ApiFilters.EventFilters, Sorts: ["created_at"], Includes: []);
+    public static readonly ListSpec Spec = new(Filters: ApiFilters.EventFilters, Sorts: [nameof(ITimestamped.CreatedAt)], Includes: []);
 
     public static void MapEventListEndpoints(this RouteGroupBuilder api)
     {
