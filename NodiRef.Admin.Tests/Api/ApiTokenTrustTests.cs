@@ -40,7 +40,7 @@ public sealed class ApiTokenTrustTests(ApiFactory api) : ApiTest(api)
             .CreateAsync(Unique("late "), Roles.Viewer, Api.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1), Ct);
 
         Assert.Equal(ResultStatus.Invalid, result.Status);
-        Assert.True(result.Errors.ContainsKey(ApiTokenService.Fields.ExpiresAt));
+        Assert.True(result.Errors.ContainsKey(nameof(ApiToken.ExpiresAt)));
     }
 
     [Fact]

@@ -85,6 +85,39 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Every_operation_documents_its_success_answer_and_every_answer_with_a_body_its_schema()
+    {
+        var document = await DocumentAsync();
+
+        foreach (var (key, operation) in OperationsOf(document))
+        {
+            var success = operation.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2')).ToList();
+            Assert.True(success.Count > 0, $"{key} documents no success answer");
+            foreach (var answer in success.Where(r => r.Name != "204"))
+            {
+                Assert.True(answer.Value.TryGetProperty("content", out var content) && content.GetProperty("application/json").TryGetProperty("schema", out _), $"{key} {answer.Name} has no schema");
+            }
+        }
+
+        var one = document.GetProperty("paths").GetProperty("/api/rewards/{id}/approve").GetProperty("post").GetProperty("responses").GetProperty("200");
+        Assert.EndsWith("/ApiOneOfRewardDto", one.GetProperty("content").GetProperty("application/json").GetProperty("schema").Str("$ref"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task List_filters_are_documented_as_text(string path, string[] filters, bool hasIncludes)
+    {
+        _ = hasIncludes;
+        var document = await DocumentAsync();
+        var parameters = document.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Where(p => p.Str("name").StartsWith("filter[", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(filters.Length, parameters.Count);
+        Assert.All(parameters, p => Assert.Equal("string", p.GetProperty("schema").Str("type")));
+        Assert.All(parameters, p => Assert.Contains(p.Str("name")["filter[".Length..^1], p.Str("description"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_write_operation_documents_the_idempotency_key_header_and_reads_do_not()
     {
         var document = await DocumentAsync();

@@ -98,11 +98,11 @@ public sealed class TrustInputTests(ApiFactory api) : ApiTest(api)
         var description = await rules.CreateAsync(new RuleSetInput(Unique("Rules "), "ok\nbut\u0000", null, null, RewardScope.All, null, true), Ct);
 
         Assert.Equal(ResultStatus.Invalid, nul.Status);
-        Assert.Contains(PartnerService.Fields.Name, nul.Errors.Keys);
+        Assert.Contains(nameof(CreatePartnerInput.Name), nul.Errors.Keys);
         Assert.Equal(ResultStatus.Invalid, bidi.Status);
-        Assert.Contains(PartnerService.Fields.ExternalId, bidi.Errors.Keys);
+        Assert.Contains(nameof(CreatePartnerInput.ExternalId), bidi.Errors.Keys);
         Assert.Equal(ResultStatus.Invalid, description.Status);
-        Assert.Contains(RuleSetService.Fields.Description, description.Errors.Keys);
+        Assert.Contains(nameof(RuleSetInput.Description), description.Errors.Keys);
     }
 
     public static TheoryData<string, string> HostileQueries => new()

@@ -63,7 +63,7 @@ public sealed class RegressionTests : ServiceTest
 
         var result = await App.Projects.SetStatusAsync(project.Id, (ProjectStatus)42, project.Version, Ct);
 
-        InvalidOn(result, ProjectService.Fields.Status);
+        InvalidOn(result, nameof(Project.Status));
         Assert.Equal(ProjectStatus.Active, Ok(await App.Projects.GetAsync(project.Id, Ct)).Status);
     }
 
@@ -95,7 +95,7 @@ public sealed class RegressionTests : ServiceTest
         }
         else
         {
-            InvalidOn(result, ReferralLinkService.Fields.Metadata);
+            InvalidOn(result, nameof(CreateLinkInput.Metadata));
         }
     }
 

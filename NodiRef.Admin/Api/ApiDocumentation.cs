@@ -1,10 +1,9 @@
+using System.Reflection;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace NodiRef.Admin.Api;
-
-/// <summary>Endpoint metadata: the list query a route accepts, for its OpenAPI description.</summary>
-public sealed record ListQueryMetadata(ListSpec Spec);
 
 /// <summary>Endpoint metadata: the route honours an Idempotency-Key header.</summary>
 public sealed record IdempotencyKeyMetadata;
@@ -14,9 +13,6 @@ public static class ApiDocumentation
 {
     public const string DocumentPath = "/openapi/v1.json";
     public const string ReferencePath = "/api-reference";
-
-    public static RouteHandlerBuilder WithListQuery(this RouteHandlerBuilder builder, ListSpec spec) =>
-        builder.WithMetadata(new ListQueryMetadata(spec));
 
     public static RouteHandlerBuilder WithIdempotencyKey(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new IdempotencyKeyMetadata());
@@ -49,6 +45,21 @@ public static class ApiDocumentation
                 return Task.CompletedTask;
             });
             options.AddDocumentTransformer(ApiRequestSchemas.Apply);
+
+            // A filter value (Filter<T>) is written as text in the query: a plain string where it is used, not an object of its own.
+            options.CreateSchemaReferenceId = type => IsFilter(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (IsFilter(context.JsonTypeInfo.Type))
+                {
+                    schema.Type = JsonSchemaType.String;
+                    schema.Properties = null;
+                    schema.Required = null;
+                    schema.AdditionalPropertiesAllowed = true;
+                }
+
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -59,21 +70,22 @@ public static class ApiDocumentation
                     operation.Security = [];
                 }
 
-                if (metadata.OfType<ListQueryMetadata>().FirstOrDefault() is { } list)
+                if (ListOf(metadata) is { } list)
                 {
-                    foreach (var filter in list.Spec.Filters)
+                    // The filters are the handler's [AsParameters] record; the conventions every list shares are added here.
+                    foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name?.StartsWith("filter[", StringComparison.Ordinal) == true))
                     {
-                        operation.Parameters.Add(Query($"filter[{filter}]", $"Only items whose {filter} matches.", JsonSchemaType.String));
+                        parameter.Description = $"Only items whose {parameter.Name!["filter[".Length..^1]} matches.";
                     }
 
                     operation.Parameters.Add(Query("page[number]", $"Page to return, 1-{ListQuery.MaxPageNumber} (default 1). Alias: page.", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("page[size]", $"Items per page, 1-{ListQuery.MaxPageSize} (default {ListQuery.DefaultPageSize}). Alias: item_per_page.", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("page", "Same as page[number].", JsonSchemaType.Integer));
                     operation.Parameters.Add(Query("item_per_page", "Same as page[size].", JsonSchemaType.Integer));
-                    operation.Parameters.Add(Query("sort", $"One of {string.Join(", ", list.Spec.Sorts)}; prefix with - for descending.", JsonSchemaType.String));
-                    if (list.Spec.Includes.Length > 0)
+                    operation.Parameters.Add(Query("sort", $"One of {string.Join(", ", list.SortNames)}; prefix with - for descending.", JsonSchemaType.String));
+                    if (list.Includes.Length > 0)
                     {
-                        operation.Parameters.Add(Query("include", $"Comma-separated relations to embed: {string.Join(", ", list.Spec.Includes)}.", JsonSchemaType.String));
+                        operation.Parameters.Add(Query("include", $"Comma-separated relations to embed: {string.Join(", ", list.IncludeNames)}.", JsonSchemaType.String));
                     }
                 }
 
@@ -109,6 +121,17 @@ public static class ApiDocumentation
             .AllowAnonymous();
         return endpoints;
     }
+
+    /// <summary>The list spec of a route whose handler binds a filters record (<see cref="IListFilters{TQuery}"/>) with [AsParameters].</summary>
+    private static ListSpec? ListOf(IList<object> metadata) =>
+        metadata.OfType<MethodInfo>().SelectMany(m => m.GetParameters())
+            .Where(p => p.GetCustomAttribute<AsParametersAttribute>() is not null
+                && p.ParameterType.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IListFilters<>)))
+            .Select(p => ListSpec.Of(p.ParameterType))
+            .FirstOrDefault();
+
+    private static bool IsFilter(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(Filter<>);
 
     private static OpenApiParameter Query(string name, string description, JsonSchemaType type) => new()
     {

@@ -5,10 +5,9 @@ namespace NodiRef.Admin.Api;
 public static class ApiEnum
 {
     /// <summary>Parses an enum written as in the API's JSON ("active", "inactive"), never by number.</summary>
-    public static bool TryParse<T>(string value, out T result)
-        where T : struct, Enum
+    public static bool TryParse(Type enumType, string value, out object result)
     {
-        foreach (var candidate in Enum.GetValues<T>())
+        foreach (Enum candidate in Enum.GetValues(enumType))
         {
             if (string.Equals(Name(candidate), value.Trim(), StringComparison.OrdinalIgnoreCase))
             {
@@ -17,10 +16,9 @@ public static class ApiEnum
             }
         }
 
-        result = default;
+        result = Activator.CreateInstance(enumType)!;
         return false;
     }
 
-    public static string Name<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    public static string Name(Enum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -89,6 +89,7 @@ public static class ApiRoutes
                 return await next(context);
             })
             .AddEndpointFilter(ApiInput.Filter)
+            .AddEndpointFilter(ApiResponses.ETags)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 

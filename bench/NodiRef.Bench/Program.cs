@@ -71,7 +71,7 @@ await using (var ctx = await factory.CreateDbContextAsync())
         ($"search by name prefix \"{namePrefix}\"", new PartnerQuery(Search: namePrefix)),
         ("search by a one-letter name prefix \"m\"", new PartnerQuery(Search: "m")),
         ("filter by project", new PartnerQuery(ProjectId: project)),
-        ("filter by project, sorted by name", new PartnerQuery(ProjectId: project) { Sort = new SortSpec(PartnerService.Fields.Name, false) }),
+        ("filter by project, sorted by name", new PartnerQuery(ProjectId: project) { Sort = new SortSpec(nameof(Partner.Name), false) }),
         ("last page (offset 999,975)", new PartnerQuery() { PageIndex = 39_999 }),
         ("filter by status inactive", new PartnerQuery(Status: PartnerStatus.Inactive)),
     };

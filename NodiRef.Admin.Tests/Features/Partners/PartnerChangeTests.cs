@@ -67,8 +67,8 @@ public sealed class PartnerChangeTests : ServiceTest
 
         var result = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput(" ", new string('e', 201), PartnerStatus.Active, null), partner.Version, Ct);
 
-        InvalidOn(result, PartnerService.Fields.Name);
-        InvalidOn(result, PartnerService.Fields.ExternalId);
+        InvalidOn(result, nameof(UpdatePartnerInput.Name));
+        InvalidOn(result, nameof(UpdatePartnerInput.ExternalId));
         Assert.Equal("Valid", (await StoredAsync(partner.Id)).Name);
     }
 
@@ -81,7 +81,7 @@ public sealed class PartnerChangeTests : ServiceTest
         var clash = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine", "taken", PartnerStatus.Active, null), partner.Version, Ct);
         var same = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine renamed", "mine", PartnerStatus.Active, null), partner.Version, Ct);
 
-        Assert.Contains("Owner", ConflictOn(clash, PartnerService.Fields.ExternalId));
+        Assert.Contains("Owner", ConflictOn(clash, nameof(UpdatePartnerInput.ExternalId)));
         Assert.Equal("Mine renamed", Ok(same).Partner.Name);
     }
 
@@ -93,7 +93,7 @@ public sealed class PartnerChangeTests : ServiceTest
 
         var result = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Partner", null, PartnerStatus.Active, archived.Id), partner.Version, Ct);
 
-        InvalidOn(result, PartnerService.Fields.DefaultProjectId);
+        InvalidOn(result, nameof(UpdatePartnerInput.DefaultProjectId));
         Assert.Null((await StoredAsync(partner.Id)).DefaultProjectId);
     }
 
@@ -165,7 +165,7 @@ public sealed class PartnerChangeTests : ServiceTest
 
         var result = await App.Partners.SetDefaultProjectAsync(partner.Id, 31337, partner.Version, Ct);
 
-        InvalidOn(result, PartnerService.Fields.DefaultProjectId);
+        InvalidOn(result, nameof(UpdatePartnerInput.DefaultProjectId));
         Assert.Null((await StoredAsync(partner.Id)).DefaultProjectId);
     }
 

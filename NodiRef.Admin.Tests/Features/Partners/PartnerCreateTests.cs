@@ -48,7 +48,7 @@ public sealed class PartnerCreateTests : ServiceTest
     {
         var result = await App.Partners.CreateAsync(new CreatePartnerInput(name), Ct);
 
-        Assert.Contains("required", InvalidOn(result, PartnerService.Fields.Name));
+        Assert.Contains("required", InvalidOn(result, nameof(CreatePartnerInput.Name)));
         Assert.Equal(0, await CountAsync<Partner>());
     }
 
@@ -58,7 +58,7 @@ public sealed class PartnerCreateTests : ServiceTest
         var tooLong = await App.Partners.CreateAsync(new CreatePartnerInput(new string('n', Partner.NameMaxLength + 1)), Ct);
         var longest = await App.Partners.CreateAsync(new CreatePartnerInput(new string('n', Partner.NameMaxLength)), Ct);
 
-        Assert.Contains("200", InvalidOn(tooLong, PartnerService.Fields.Name));
+        Assert.Contains("200", InvalidOn(tooLong, nameof(CreatePartnerInput.Name)));
         Ok(longest);
         Assert.Equal(1, await CountAsync<Partner>());
     }
@@ -69,8 +69,8 @@ public sealed class PartnerCreateTests : ServiceTest
         var tooLong = await App.Partners.CreateAsync(new CreatePartnerInput("Dana", new string('x', Partner.ExternalIdMaxLength + 1)), Ct);
         var longest = await App.Partners.CreateAsync(new CreatePartnerInput("Dana", new string('x', Partner.ExternalIdMaxLength)), Ct);
 
-        Assert.Contains("200", InvalidOn(tooLong, PartnerService.Fields.ExternalId));
-        Assert.False(tooLong.Errors.ContainsKey(PartnerService.Fields.Name));
+        Assert.Contains("200", InvalidOn(tooLong, nameof(CreatePartnerInput.ExternalId)));
+        Assert.False(tooLong.Errors.ContainsKey(nameof(CreatePartnerInput.Name)));
         Ok(longest);
         Assert.Equal(1, await CountAsync<Partner>());
     }
@@ -80,10 +80,10 @@ public sealed class PartnerCreateTests : ServiceTest
     {
         var result = await App.Partners.CreateAsync(new CreatePartnerInput("", new string('x', 201), (PartnerStatus)42, ProjectId: 999), Ct);
 
-        InvalidOn(result, PartnerService.Fields.Name);
-        InvalidOn(result, PartnerService.Fields.ExternalId);
-        InvalidOn(result, PartnerService.Fields.Status);
-        InvalidOn(result, PartnerService.Fields.ProjectId);
+        InvalidOn(result, nameof(CreatePartnerInput.Name));
+        InvalidOn(result, nameof(CreatePartnerInput.ExternalId));
+        InvalidOn(result, nameof(CreatePartnerInput.Status));
+        InvalidOn(result, nameof(CreatePartnerInput.ProjectId));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class PartnerCreateTests : ServiceTest
 
         var result = await App.Partners.CreateAsync(new CreatePartnerInput("Someone Else", " crm-42 "), Ct);
 
-        var error = ConflictOn(result, PartnerService.Fields.ExternalId);
+        var error = ConflictOn(result, nameof(CreatePartnerInput.ExternalId));
         Assert.Contains("Erin Owner", error);
         Assert.Contains($"#{owner.Id}", error);
         Assert.Equal(1, await CountAsync<Partner>());
@@ -152,7 +152,7 @@ public sealed class PartnerCreateTests : ServiceTest
 
         var result = await App.Partners.CreateAsync(new CreatePartnerInput("Hank", "ext-h", ProjectId: archived.Id), Ct);
 
-        Assert.Contains("archived", InvalidOn(result, PartnerService.Fields.ProjectId));
+        Assert.Contains("archived", InvalidOn(result, nameof(CreatePartnerInput.ProjectId)));
         Assert.Equal(0, await CountAsync<Partner>());
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }
@@ -162,7 +162,7 @@ public sealed class PartnerCreateTests : ServiceTest
     {
         var result = await App.Partners.CreateAsync(new CreatePartnerInput("Ivy", ProjectId: 4242), Ct);
 
-        Assert.Contains("4242", InvalidOn(result, PartnerService.Fields.ProjectId));
+        Assert.Contains("4242", InvalidOn(result, nameof(CreatePartnerInput.ProjectId)));
         Assert.Equal(0, await CountAsync<Partner>());
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }

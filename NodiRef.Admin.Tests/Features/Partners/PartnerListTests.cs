@@ -58,7 +58,7 @@ public sealed class PartnerListTests : ServiceTest
         var both = await GivenPartnerAsync("Both ways", projectId: a.Id);
         await GivenLinkAsync(both.Id, "both-a", a.Id);
 
-        var inA = Ok(await App.Partners.ListAsync(new PartnerQuery(ProjectId: a.Id) { Sort = new SortSpec(PartnerService.Fields.Name, false) }, Ct));
+        var inA = Ok(await App.Partners.ListAsync(new PartnerQuery(ProjectId: a.Id) { Sort = new SortSpec(nameof(Partner.Name), false) }, Ct));
 
         Assert.Equal(3, inA.Total);
         Assert.Equal(["Both ways", "By default", "By link"], inA.Items.Select(p => p.Name));
@@ -172,8 +172,8 @@ public sealed class PartnerListTests : ServiceTest
     {
         await GivenPartnersAsync("charlie", "Alpha", "bravo", "Delta");
 
-        Assert.Equal(["Alpha", "bravo", "charlie", "Delta"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(PartnerService.Fields.Name, false) }));
-        Assert.Equal(["Delta", "charlie", "bravo", "Alpha"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(PartnerService.Fields.Name, true) }));
+        Assert.Equal(["Alpha", "bravo", "charlie", "Delta"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(nameof(Partner.Name), false) }));
+        Assert.Equal(["Delta", "charlie", "bravo", "Alpha"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(nameof(Partner.Name), true) }));
     }
 
     [Fact]
@@ -182,8 +182,8 @@ public sealed class PartnerListTests : ServiceTest
         await GivenPartnersAsync("oldest", "middle", "newest");
 
         Assert.Equal(["newest", "middle", "oldest"], await NamesAsync(new PartnerQuery()));
-        Assert.Equal(["oldest", "middle", "newest"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(PartnerService.Fields.CreatedAt, false) }));
-        Assert.Equal(["newest", "middle", "oldest"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(PartnerService.Fields.CreatedAt, true) }));
+        Assert.Equal(["oldest", "middle", "newest"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(nameof(Partner.CreatedAt), false) }));
+        Assert.Equal(["newest", "middle", "oldest"], await NamesAsync(new PartnerQuery { Sort = new SortSpec(nameof(Partner.CreatedAt), true) }));
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class PartnerListTests : ServiceTest
         await GivenLinkAsync(partner.Id, "extra-1");
         await GivenPartnerAsync("Unlinked");
 
-        var rows = Ok(await App.Partners.ListAsync(new PartnerQuery { Sort = new SortSpec(PartnerService.Fields.Name, false) }, Ct)).Items;
+        var rows = Ok(await App.Partners.ListAsync(new PartnerQuery { Sort = new SortSpec(nameof(Partner.Name), false) }, Ct)).Items;
 
         Assert.Equal(2, rows[0].LinkCount);
         Assert.Equal([new ProjectRef(project.Id, "Shop")], rows[0].Projects);

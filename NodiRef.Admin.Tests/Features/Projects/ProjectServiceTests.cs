@@ -35,7 +35,7 @@ public sealed class ProjectServiceTests : ServiceTest
     {
         var result = await App.Projects.CreateAsync(new ProjectInput(name, Landing), Ct);
 
-        Assert.Contains("required", InvalidOn(result, ProjectService.Fields.Name));
+        Assert.Contains("required", InvalidOn(result, nameof(ProjectInput.Name)));
         Assert.Equal(0, await CountAsync<Project>());
     }
 
@@ -45,7 +45,7 @@ public sealed class ProjectServiceTests : ServiceTest
         var tooLong = await App.Projects.CreateAsync(new ProjectInput(new string('p', 101), Landing), Ct);
         var longest = await App.Projects.CreateAsync(new ProjectInput(new string('p', 100), Landing), Ct);
 
-        Assert.Contains("100", InvalidOn(tooLong, ProjectService.Fields.Name));
+        Assert.Contains("100", InvalidOn(tooLong, nameof(ProjectInput.Name)));
         Ok(longest);
     }
 
@@ -56,7 +56,7 @@ public sealed class ProjectServiceTests : ServiceTest
 
         var result = await App.Projects.CreateAsync(new ProjectInput(" Shop ", Landing), Ct);
 
-        Assert.Contains("Shop", ConflictOn(result, ProjectService.Fields.Name));
+        Assert.Contains("Shop", ConflictOn(result, nameof(ProjectInput.Name)));
         Assert.Equal(1, await CountAsync<Project>());
     }
 
@@ -67,7 +67,7 @@ public sealed class ProjectServiceTests : ServiceTest
     {
         var result = await App.Projects.CreateAsync(new ProjectInput("Shop", url), Ct);
 
-        Assert.Contains("required", InvalidOn(result, ProjectService.Fields.LandingUrl));
+        Assert.Contains("required", InvalidOn(result, nameof(ProjectInput.LandingUrl)));
         Assert.Equal(0, await CountAsync<Project>());
     }
 
@@ -80,7 +80,7 @@ public sealed class ProjectServiceTests : ServiceTest
     {
         var result = await App.Projects.CreateAsync(new ProjectInput("Shop", url), Ct);
 
-        Assert.Contains("http", InvalidOn(result, ProjectService.Fields.LandingUrl));
+        Assert.Contains("http", InvalidOn(result, nameof(ProjectInput.LandingUrl)));
         Assert.Equal(0, await CountAsync<Project>());
     }
 
@@ -108,7 +108,7 @@ public sealed class ProjectServiceTests : ServiceTest
 
         var result = await App.Projects.UpdateAsync(project.Id, new ProjectInput("Taken", Landing), project.Version, Ct);
 
-        ConflictOn(result, ProjectService.Fields.Name);
+        ConflictOn(result, nameof(ProjectInput.Name));
         Assert.Equal("Mine", Ok(await App.Projects.GetAsync(project.Id, Ct)).Name);
     }
 
@@ -196,7 +196,7 @@ public sealed class ProjectServiceTests : ServiceTest
 
         var byName = Ok(await App.Projects.ListAsync(new ProjectQuery(), Ct));
         var archived = Ok(await App.Projects.ListAsync(new ProjectQuery(Status: ProjectStatus.Archived), Ct));
-        var search = Ok(await App.Projects.ListAsync(new ProjectQuery(Search: "shop") { Sort = new SortSpec(ProjectService.Fields.Name, true) }, Ct));
+        var search = Ok(await App.Projects.ListAsync(new ProjectQuery(Search: "shop") { Sort = new SortSpec(nameof(Project.Name), true) }, Ct));
         var page = Ok(await App.Projects.ListAsync(new ProjectQuery { PageIndex = 1, PageSize = 2 }, Ct));
 
         Assert.Equal(["Alpha shop", "Bravo shop", "Charlie"], byName.Items.Select(p => p.Name));

@@ -10,7 +10,7 @@ namespace NodiRef.Admin.Tests.Features.ReferralLinks;
 public sealed class ReferralLinkServiceTests : ServiceTest
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private const string CodeField = ReferralLinkService.Fields.Code;
+    private const string CodeField = nameof(CreateLinkInput.Code);
 
     public override async ValueTask InitializeAsync()
     {
@@ -121,7 +121,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
     {
         var result = await App.Links.CreateAsync(new CreateLinkInput(999, "orphan"), Ct);
 
-        Assert.Contains("999", InvalidOn(result, ReferralLinkService.Fields.PartnerId));
+        Assert.Contains("999", InvalidOn(result, nameof(CreateLinkInput.PartnerId)));
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }
 
@@ -133,7 +133,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.CreateAsync(new CreateLinkInput(partner.Id, "late", ProjectId: archived.Id), Ct);
 
-        Assert.Contains("archived", InvalidOn(result, ReferralLinkService.Fields.ProjectId));
+        Assert.Contains("archived", InvalidOn(result, nameof(CreateLinkInput.ProjectId)));
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }
 
@@ -149,7 +149,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.CreateAsync(new CreateLinkInput(partner.Id, "target", TargetUrl: url), Ct);
 
-        Assert.Contains("http", InvalidOn(result, ReferralLinkService.Fields.TargetUrl));
+        Assert.Contains("http", InvalidOn(result, nameof(CreateLinkInput.TargetUrl)));
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }
 
@@ -176,7 +176,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.CreateAsync(new CreateLinkInput(partner.Id, "meta", Metadata: metadata), Ct);
 
-        Assert.Contains(why, InvalidOn(result, ReferralLinkService.Fields.Metadata));
+        Assert.Contains(why, InvalidOn(result, nameof(CreateLinkInput.Metadata)));
         Assert.Equal(0, await CountAsync<ReferralLink>());
     }
 
@@ -188,7 +188,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.CreateAsync(new CreateLinkInput(partner.Id, "big-meta", Metadata: big), Ct);
 
-        InvalidOn(result, ReferralLinkService.Fields.Metadata);
+        InvalidOn(result, nameof(CreateLinkInput.Metadata));
     }
 
     [Fact]
@@ -229,8 +229,8 @@ public sealed class ReferralLinkServiceTests : ServiceTest
 
         var result = await App.Links.UpdateAsync(link.Id, new UpdateLinkInput(null, "not a url", "[]"), link.Version, Ct);
 
-        InvalidOn(result, ReferralLinkService.Fields.TargetUrl);
-        InvalidOn(result, ReferralLinkService.Fields.Metadata);
+        InvalidOn(result, nameof(CreateLinkInput.TargetUrl));
+        InvalidOn(result, nameof(CreateLinkInput.Metadata));
         Assert.Null((await StoredAsync(link.Id)).TargetUrl);
     }
 
@@ -315,9 +315,9 @@ public sealed class ReferralLinkServiceTests : ServiceTest
         var viaUpdate = await App.Links.UpdateAsync(link.Id, new UpdateLinkInput(archived.Id, null, null), link.Version, Ct);
         var missing = await App.Links.ChangeProjectAsync(link.Id, 8080, link.Version, Ct);
 
-        Assert.Contains("archived", InvalidOn(viaChange, ReferralLinkService.Fields.ProjectId));
-        Assert.Contains("archived", InvalidOn(viaUpdate, ReferralLinkService.Fields.ProjectId));
-        InvalidOn(missing, ReferralLinkService.Fields.ProjectId);
+        Assert.Contains("archived", InvalidOn(viaChange, nameof(CreateLinkInput.ProjectId)));
+        Assert.Contains("archived", InvalidOn(viaUpdate, nameof(CreateLinkInput.ProjectId)));
+        InvalidOn(missing, nameof(CreateLinkInput.ProjectId));
         Assert.Equal(a.Id, (await StoredAsync(link.Id)).ProjectId);
     }
 
@@ -390,7 +390,7 @@ public sealed class ReferralLinkServiceTests : ServiceTest
         await GivenLinkAsync(p2.Id, "two-alpha", a.Id);
 
         async Task<IEnumerable<string>> CodesAsync(LinkQuery q) =>
-            Ok(await App.Links.ListAsync(q with { Sort = new SortSpec(ReferralLinkService.Fields.Code, false) }, Ct)).Items.Select(l => l.Code);
+            Ok(await App.Links.ListAsync(q with { Sort = new SortSpec(nameof(ReferralLink.Code), false) }, Ct)).Items.Select(l => l.Code);
 
         Assert.Equal(["one-alpha", "one-loose"], await CodesAsync(new LinkQuery(PartnerId: p1.Id)));
         Assert.Equal(["one-alpha", "two-alpha"], await CodesAsync(new LinkQuery(ProjectId: a.Id)));

@@ -16,12 +16,12 @@ public sealed class RuleSetServiceTests : ServiceTest
         App.ActAs(Roles.Operator);
         var at = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        InvalidOn(await App.RuleSets.CreateAsync(Input(""), Ct), RuleSetService.Fields.Name);
-        InvalidOn(await App.RuleSets.CreateAsync(Input(new string('n', 121)), Ct), RuleSetService.Fields.Name);
-        InvalidOn(await App.RuleSets.CreateAsync(Input(starts: at, ends: at), Ct), RuleSetService.Fields.EndsAt);
-        InvalidOn(await App.RuleSets.CreateAsync(Input(scope: RewardScope.Project), Ct), RuleSetService.Fields.ScopeId);
-        InvalidOn(await App.RuleSets.CreateAsync(Input(scope: RewardScope.Link, scopeId: 999), Ct), RuleSetService.Fields.ScopeId);
-        InvalidOn(await App.RuleSets.CreateAsync(Input(scopeId: 1), Ct), RuleSetService.Fields.ScopeId);
+        InvalidOn(await App.RuleSets.CreateAsync(Input(""), Ct), nameof(RuleSetInput.Name));
+        InvalidOn(await App.RuleSets.CreateAsync(Input(new string('n', 121)), Ct), nameof(RuleSetInput.Name));
+        InvalidOn(await App.RuleSets.CreateAsync(Input(starts: at, ends: at), Ct), nameof(RuleSetInput.EndsAt));
+        InvalidOn(await App.RuleSets.CreateAsync(Input(scope: RewardScope.Project), Ct), nameof(RuleSetInput.ScopeId));
+        InvalidOn(await App.RuleSets.CreateAsync(Input(scope: RewardScope.Link, scopeId: 999), Ct), nameof(RuleSetInput.ScopeId));
+        InvalidOn(await App.RuleSets.CreateAsync(Input(scopeId: 1), Ct), nameof(RuleSetInput.ScopeId));
 
         Assert.Equal(0, await CountAsync<RewardRuleSet>());
     }
@@ -32,12 +32,12 @@ public sealed class RuleSetServiceTests : ServiceTest
         App.ActAs(Roles.Operator);
         var set = Ok(await App.RuleSets.CreateAsync(Input(), Ct));
 
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "refund", RewardType.Fixed, 1m, null, "USD"), Ct), RuleSetService.Fields.ActionType);
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 0m, null, "USD"), Ct), RuleSetService.Fields.RewardAmount);
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Percentage, 101m, null, "USD"), Ct), RuleSetService.Fields.RewardAmount);
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 1m, -1m, "USD"), Ct), RuleSetService.Fields.MaxCap);
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 1m, null, "EURO"), Ct), RuleSetService.Fields.Currency);
-        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id + 1, "purchase", RewardType.Fixed, 1m, null, "USD"), Ct), RuleSetService.Fields.RuleSetId);
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "refund", RewardType.Fixed, 1m, null, "USD"), Ct), nameof(ActionInput.ActionType));
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 0m, null, "USD"), Ct), nameof(ActionInput.RewardAmount));
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Percentage, 101m, null, "USD"), Ct), nameof(ActionInput.RewardAmount));
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 1m, -1m, "USD"), Ct), nameof(ActionInput.MaxCap));
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "purchase", RewardType.Fixed, 1m, null, "EURO"), Ct), nameof(ActionInput.Currency));
+        InvalidOn(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id + 1, "purchase", RewardType.Fixed, 1m, null, "USD"), Ct), nameof(ActionInput.RuleSetId));
         var action = Ok(await App.RuleSets.CreateActionAsync(new ActionInput(set.Id, "Purchase", RewardType.Percentage, 12.5m, 30m, "usd"), Ct));
 
         Assert.Equal(("purchase", 12.5m, (decimal?)30m, "USD"), (action.ActionType, action.RewardAmount, action.MaxCap, action.Currency));
@@ -51,7 +51,7 @@ public sealed class RuleSetServiceTests : ServiceTest
         App.ActAs(Roles.Operator);
         var set = Ok(await App.RuleSets.CreateAsync(Input(scope: RewardScope.Project, scopeId: project.Id), Ct));
 
-        ConflictOn(await App.RuleSets.CreateAsync(Input(), Ct), RuleSetService.Fields.Name);
+        ConflictOn(await App.RuleSets.CreateAsync(Input(), Ct), nameof(RuleSetInput.Name));
         var changed = Ok(await App.RuleSets.UpdateAsync(set.Id, Input("Launch 2", RewardScope.Project, project.Id), set.Version, Ct));
         var stale = await App.RuleSets.UpdateAsync(set.Id, Input("Launch 3"), set.Version, Ct);
 

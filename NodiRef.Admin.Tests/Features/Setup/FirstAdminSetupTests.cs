@@ -89,10 +89,10 @@ public sealed class FirstAdminSetupTests : ServiceTest
     }
 
     [Theory]
-    [InlineData("root@example.com", "too short", UserService.Fields.Password)]
-    [InlineData("root@example.com", "", UserService.Fields.Password)]
-    [InlineData("", Password, UserService.Fields.Email)]
-    [InlineData("not an email", Password, UserService.Fields.Email)]
+    [InlineData("root@example.com", "too short", nameof(CreateUserInput.Password))]
+    [InlineData("root@example.com", "", nameof(CreateUserInput.Password))]
+    [InlineData("", Password, nameof(CreateUserInput.Email))]
+    [InlineData("not an email", Password, nameof(CreateUserInput.Email))]
     public async Task Invalid_input_creates_nobody_and_setup_stays_open(string email, string password, string field)
     {
         var setup = App.NewFirstAdminSetup();

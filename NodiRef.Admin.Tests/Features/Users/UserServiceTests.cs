@@ -64,7 +64,7 @@ public sealed class UserServiceTests : ServiceTest
     {
         var result = await App.Users.CreateAsync(new CreateUserInput("bob@example.com", "Bob", Roles.Viewer, password), Ct);
 
-        InvalidOn(result, UserService.Fields.Password);
+        InvalidOn(result, nameof(CreateUserInput.Password));
         Assert.Null((await StoredAsync("bob@example.com")).User);
     }
 
@@ -81,10 +81,10 @@ public sealed class UserServiceTests : ServiceTest
     {
         var result = await App.Users.CreateAsync(new CreateUserInput(" ", null, "Superuser", ""), Ct);
 
-        InvalidOn(result, UserService.Fields.Email);
-        InvalidOn(result, UserService.Fields.DisplayName);
-        Assert.Contains("Admin, Operator or Viewer", InvalidOn(result, UserService.Fields.Role));
-        InvalidOn(result, UserService.Fields.Password);
+        InvalidOn(result, nameof(CreateUserInput.Email));
+        InvalidOn(result, nameof(CreateUserInput.DisplayName));
+        Assert.Contains("Admin, Operator or Viewer", InvalidOn(result, nameof(CreateUserInput.Role)));
+        InvalidOn(result, nameof(CreateUserInput.Password));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class UserServiceTests : ServiceTest
     {
         var result = await App.Users.CreateAsync(new CreateUserInput("not-an-email", "Nobody", Roles.Viewer, Password), Ct);
 
-        Assert.Contains("valid", InvalidOn(result, UserService.Fields.Email));
+        Assert.Contains("valid", InvalidOn(result, nameof(CreateUserInput.Email)));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class UserServiceTests : ServiceTest
 
         var result = await App.Users.CreateAsync(new CreateUserInput("CAROL@example.com", "Carol Two", Roles.Operator, Password), Ct);
 
-        Assert.Contains("already exists", InvalidOn(result, UserService.Fields.Email));
+        Assert.Contains("already exists", InvalidOn(result, nameof(CreateUserInput.Email)));
         Assert.Single(Ok(await App.Users.ListAsync(Ct)));
     }
 
@@ -137,7 +137,7 @@ public sealed class UserServiceTests : ServiceTest
     {
         var user = await GivenUserAsync("erin@example.com", Roles.Operator);
 
-        InvalidOn(await App.Users.ChangeRoleAsync(user.Id, "Root", Ct), UserService.Fields.Role);
+        InvalidOn(await App.Users.ChangeRoleAsync(user.Id, "Root", Ct), nameof(CreateUserInput.Role));
         Assert.Equal(ResultStatus.NotFound, (await App.Users.ChangeRoleAsync("no-such-id", Roles.Viewer, Ct)).Status);
         Assert.Equal([Roles.Operator], (await StoredAsync("erin@example.com")).Roles);
     }
@@ -242,7 +242,7 @@ public sealed class UserServiceTests : ServiceTest
         var weak = await App.Users.ResetPasswordAsync(user.Id, "tiny", Ct);
         Ok(await App.Users.ResetPasswordAsync(user.Id, "a brand new passphrase", Ct));
 
-        InvalidOn(weak, UserService.Fields.Password);
+        InvalidOn(weak, nameof(CreateUserInput.Password));
         Assert.True((await StoredAsync("gina@example.com", "a brand new passphrase")).PasswordOk);
         Assert.False((await StoredAsync("gina@example.com")).PasswordOk);
     }

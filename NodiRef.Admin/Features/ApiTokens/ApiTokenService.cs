@@ -37,13 +37,6 @@ public sealed record CreatedApiToken(ApiTokenRow Token, string Secret);
 /// <summary>The API tokens: created and revoked by admins, checked on every API request.</summary>
 public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-    public static class Fields
-    {
-        public const string Name = "name";
-        public const string Role = "role";
-        public const string ExpiresAt = "expires_at";
-    }
-
     private const string TokenStart = "nr_";
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const int PrefixLength = 8;
@@ -84,9 +77,9 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, C
 
         var now = clock.GetUtcNow().UtcDateTime;
         var v = new Validation()
-            .Required(name, Fields.Name, "Name", ApiToken.NameMaxLength)
-            .Check(role is not null && Roles.TokenRoles.Contains(role), Fields.Role, "Role must be Admin, Operator, Viewer or Tracking.")
-            .Check(expiresAt is null || expiresAt > now, Fields.ExpiresAt, "The expiry must be in the future.");
+            .Required(name, nameof(ApiToken.Name), "Name", ApiToken.NameMaxLength)
+            .Check(role is not null && Roles.TokenRoles.Contains(role), nameof(ApiToken.Role), "Role must be Admin, Operator, Viewer or Tracking.")
+            .Check(expiresAt is null || expiresAt > now, nameof(ApiToken.ExpiresAt), "The expiry must be in the future.");
         if (!v.IsValid)
         {
             return v.ToResult<CreatedApiToken>();

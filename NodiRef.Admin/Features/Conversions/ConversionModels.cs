@@ -14,7 +14,11 @@ public sealed record ConversionPayload(
     string? Source = null,
     string? Meta = null,
     Guid? ConversionId = null,
-    string? OriginalEventId = null);
+    string? OriginalEventId = null)
+{
+    /// <summary>A payload field's error key: its path from the input, "Payload.Amount" (the API writes it payload.amount).</summary>
+    public static string Path(string field) => $"{nameof(ConversionInput.Payload)}.{field}";
+}
 
 /// <summary>
 /// A conversion to record: which referral (by id, or by the user's external id, with the project

@@ -10,30 +10,6 @@ public sealed class ConversionService(
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ConversionOptions> options)
 {
-
-    public static class Fields
-    {
-        public const string ReferralId = "referral_id";
-        public const string ExternalId = "external_id";
-        public const string ProjectId = "project_id";
-        public const string EventType = "event_type";
-        public const string EventId = "event_id";
-        public const string Payload = "payload";
-        public const string ProductId = "payload.product_id";
-        public const string Amount = "payload.amount";
-        public const string Currency = "payload.currency";
-        public const string Quantity = "payload.quantity";
-        public const string Category = "payload.category";
-        public const string Plan = "payload.plan";
-        public const string SubscriptionId = "payload.subscription_id";
-        public const string Source = "payload.source";
-        public const string Meta = "payload.meta";
-        public const string ConversionId = "payload.conversion_id";
-        public const string OriginalEventId = "payload.original_event_id";
-        public const string Note = "note";
-        public const string Version = "version";
-    }
-
     /// <summary>
     /// Records a conversion as pending and wakes the processor. With an idempotency key, the same
     /// conversion sent again answers the first one's receipt; the same key with another body is refused.
@@ -51,46 +27,46 @@ public sealed class ConversionService(
         var p = input.Payload;
         var key = string.IsNullOrWhiteSpace(input.EventKey) ? null : input.EventKey.Trim();
         var v = new Validation()
-            .Check(!string.IsNullOrEmpty(eventType), Fields.EventType, $"event_type is required: one of {string.Join(", ", ConversionTypes.All)}.")
-            .Check(string.IsNullOrEmpty(eventType) || ConversionTypes.All.Contains(eventType), Fields.EventType, $"Unknown event_type \"{input.EventType}\": use one of {string.Join(", ", ConversionTypes.All)}.")
-            .Check(p is not null, Fields.Payload, "payload is required: an object with the conversion's details (amount, currency, ...).")
-            .Optional(key, Fields.EventId, "The idempotency key (Idempotency-Key or event_id)", Conversion.EventKeyMaxLength);
+            .Check(!string.IsNullOrEmpty(eventType), nameof(ConversionInput.EventType), $"event_type is required: one of {string.Join(", ", ConversionTypes.All)}.")
+            .Check(string.IsNullOrEmpty(eventType) || ConversionTypes.All.Contains(eventType), nameof(ConversionInput.EventType), $"Unknown event_type \"{input.EventType}\": use one of {string.Join(", ", ConversionTypes.All)}.")
+            .Check(p is not null, nameof(ConversionInput.Payload), "payload is required: an object with the conversion's details (amount, currency, ...).")
+            .Optional(key, nameof(ConversionInput.EventKey), "The idempotency key (Idempotency-Key or event_id)", Conversion.EventKeyMaxLength);
         var currency = Currency.Normalize(p?.Currency);
         if (p is not null)
         {
             var refund = eventType == ConversionTypes.Refund;
-            v.Optional(p.Category, Fields.Category, "category", Conversion.TextMaxLength)
-                .Optional(p.Source, Fields.Source, "source", Conversion.TextMaxLength)
-                .Optional(p.Plan, Fields.Plan, "plan", Conversion.TextMaxLength)
-                .Optional(p.SubscriptionId, Fields.SubscriptionId, "subscription_id", Conversion.TextMaxLength)
-                .Check(p.Meta is null || p.Meta.Length <= Conversion.MetaMaxLength, Fields.Meta, $"meta must be at most {Conversion.MetaMaxLength} characters of JSON.")
-                .Check(p.Quantity is null or >= 1, Fields.Quantity, "quantity must be a whole number from 1.")
-                .Check(p.Currency is null || currency is not null, Fields.Currency, $"Unknown currency \"{p.Currency}\": use an ISO 4217 code such as USD or EUR.")
-                .Check(refund || p.Amount is not null, Fields.Amount, "amount is required (0 or more).")
-                .Check(p.Amount is null || p.Amount >= 0, Fields.Amount, "amount must be 0 or more.")
-                .Check(p.Amount is null || p.Amount <= maxAmount, Fields.Amount, $"amount must be at most {maxAmount:0.####} (the setting Conversions:MaxAmount).")
-                .Check(p.Amount is null || p.Amount.Value.Scale <= 4 || decimal.Round(p.Amount.Value, 4) == p.Amount.Value, Fields.Amount, "amount has at most 4 decimal places.")
-                .Check(refund || p.Currency is not null, Fields.Currency, "currency is required: an ISO 4217 code such as USD or EUR.");
+            v.Optional(p.Category, ConversionPayload.Path(nameof(p.Category)), "category", Conversion.TextMaxLength)
+                .Optional(p.Source, ConversionPayload.Path(nameof(p.Source)), "source", Conversion.TextMaxLength)
+                .Optional(p.Plan, ConversionPayload.Path(nameof(p.Plan)), "plan", Conversion.TextMaxLength)
+                .Optional(p.SubscriptionId, ConversionPayload.Path(nameof(p.SubscriptionId)), "subscription_id", Conversion.TextMaxLength)
+                .Check(p.Meta is null || p.Meta.Length <= Conversion.MetaMaxLength, ConversionPayload.Path(nameof(p.Meta)), $"meta must be at most {Conversion.MetaMaxLength} characters of JSON.")
+                .Check(p.Quantity is null or >= 1, ConversionPayload.Path(nameof(p.Quantity)), "quantity must be a whole number from 1.")
+                .Check(p.Currency is null || currency is not null, ConversionPayload.Path(nameof(p.Currency)), $"Unknown currency \"{p.Currency}\": use an ISO 4217 code such as USD or EUR.")
+                .Check(refund || p.Amount is not null, ConversionPayload.Path(nameof(p.Amount)), "amount is required (0 or more).")
+                .Check(p.Amount is null || p.Amount >= 0, ConversionPayload.Path(nameof(p.Amount)), "amount must be 0 or more.")
+                .Check(p.Amount is null || p.Amount <= maxAmount, ConversionPayload.Path(nameof(p.Amount)), $"amount must be at most {maxAmount:0.####} (the setting Conversions:MaxAmount).")
+                .Check(p.Amount is null || p.Amount.Value.Scale <= 4 || decimal.Round(p.Amount.Value, 4) == p.Amount.Value, ConversionPayload.Path(nameof(p.Amount)), "amount has at most 4 decimal places.")
+                .Check(refund || p.Currency is not null, ConversionPayload.Path(nameof(p.Currency)), "currency is required: an ISO 4217 code such as USD or EUR.");
             if (eventType == ConversionTypes.Purchase)
             {
-                v.Required(p.ProductId, Fields.ProductId, "product_id", Conversion.TextMaxLength);
+                v.Required(p.ProductId, ConversionPayload.Path(nameof(p.ProductId)), "product_id", Conversion.TextMaxLength);
             }
             else
             {
-                v.Optional(p.ProductId, Fields.ProductId, "product_id", Conversion.TextMaxLength);
+                v.Optional(p.ProductId, ConversionPayload.Path(nameof(p.ProductId)), "product_id", Conversion.TextMaxLength);
             }
 
             if (refund)
             {
-                v.Check(p.ConversionId is not null || !string.IsNullOrWhiteSpace(p.OriginalEventId), Fields.ConversionId,
+                v.Check(p.ConversionId is not null || !string.IsNullOrWhiteSpace(p.OriginalEventId), ConversionPayload.Path(nameof(p.ConversionId)),
                         "A refund names the conversion it reverses: conversion_id (or original_event_id, the key it was sent with).")
-                    .Check(p.Amount is null || p.Amount > 0, Fields.Amount, "A refund's amount must be more than 0 (leave it out to refund all that is left).");
+                    .Check(p.Amount is null || p.Amount > 0, ConversionPayload.Path(nameof(p.Amount)), "A refund's amount must be more than 0 (leave it out to refund all that is left).");
             }
         }
 
         if (eventType != ConversionTypes.Refund)
         {
-            v.Check(input.ReferralId is not null || !string.IsNullOrWhiteSpace(input.ExternalId), Fields.ReferralId,
+            v.Check(input.ReferralId is not null || !string.IsNullOrWhiteSpace(input.ExternalId), nameof(ConversionInput.ReferralId),
                 "referral_id (from POST /v1/referral) or external_id (the user's id you sent with the referral) is required.");
         }
 
@@ -199,7 +175,7 @@ public sealed class ConversionService(
         {
             0 => Result<Referral>.NotFound($"Unknown referral: no referral has external_id \"{externalId}\"{(input.ProjectId is null ? "" : $" in project {input.ProjectId}")}."),
             1 => Result<Referral>.Ok(matches[0]),
-            _ => Result<Referral>.Invalid(Fields.ProjectId, $"Several projects have a referral with external_id \"{externalId}\": send project_id too, or the referral_id."),
+            _ => Result<Referral>.Invalid(nameof(ConversionInput.ProjectId), $"Several projects have a referral with external_id \"{externalId}\": send project_id too, or the referral_id."),
         };
     }
 
@@ -219,12 +195,12 @@ public sealed class ConversionService(
 
         if (original.EventType == ConversionTypes.Refund)
         {
-            return Result<ConversionReceipt>.Invalid(Fields.ConversionId, "That conversion is itself a refund; refund the original conversion.");
+            return Result<ConversionReceipt>.Invalid(ConversionPayload.Path(nameof(p.ConversionId)), "That conversion is itself a refund; refund the original conversion.");
         }
 
         if (currency is not null && currency != original.Currency)
         {
-            return Result<ConversionReceipt>.Invalid(Fields.Currency, $"The conversion was in {original.Currency}; a refund of it is in {original.Currency} too.");
+            return Result<ConversionReceipt>.Invalid(ConversionPayload.Path(nameof(p.Currency)), $"The conversion was in {original.Currency}; a refund of it is in {original.Currency} too.");
         }
 
         var refunded = await RefundedUnitsAsync(db, original.Id, ct);
@@ -233,13 +209,13 @@ public sealed class ConversionService(
         if (left <= 0 && original.AmountUnits > 0)
         {
             return Result<ConversionReceipt>.Conflict("This conversion has been refunded in full already.",
-                errors: new Dictionary<string, string> { [Fields.Amount] = "Nothing is left to refund." });
+                errors: new Dictionary<string, string> { [ConversionPayload.Path(nameof(p.Amount))] = "Nothing is left to refund." });
         }
 
         if (units > left)
         {
             return Result<ConversionReceipt>.Conflict($"Only {MoneyUnits.FromUnits(left):0.####} {original.Currency} of this conversion is left to refund.",
-                errors: new Dictionary<string, string> { [Fields.Amount] = $"At most {MoneyUnits.FromUnits(left):0.####} {original.Currency} is left to refund." });
+                errors: new Dictionary<string, string> { [ConversionPayload.Path(nameof(p.Amount))] = $"At most {MoneyUnits.FromUnits(left):0.####} {original.Currency} is left to refund." });
         }
 
         refund.ReversesConversionId = original.Id;
@@ -332,8 +308,8 @@ public sealed class ConversionService(
 
         note = Clean(note);
         var v = new Validation()
-            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength, multiLine: true)
-            .Check(decision != ConversionStatus.Rejected || note is not null, Fields.Note, "Say why it is rejected: the partner and your colleagues will see this note.");
+            .Optional(note, nameof(Conversion.ReviewNote), "The note", Conversion.NoteMaxLength, multiLine: true)
+            .Check(decision != ConversionStatus.Rejected || note is not null, nameof(Conversion.ReviewNote), "Say why it is rejected: the partner and your colleagues will see this note.");
         if (!v.IsValid)
         {
             return v.ToResult<ConversionRow>();
@@ -403,9 +379,9 @@ public sealed class ConversionService(
 
         note = Clean(note);
         var v = new Validation()
-            .Optional(note, Fields.Note, "The note", Conversion.NoteMaxLength, multiLine: true)
-            .Check(amount is null || amount > 0, Fields.Amount, "A refund's amount must be more than 0 (leave it out to refund all that is left).")
-            .Check(amount is null || amount <= options.Value.EffectiveMaxAmount, Fields.Amount, $"amount must be at most {options.Value.EffectiveMaxAmount:0.####} (the setting Conversions:MaxAmount).");
+            .Optional(note, nameof(Conversion.ReviewNote), "The note", Conversion.NoteMaxLength, multiLine: true)
+            .Check(amount is null || amount > 0, ConversionPayload.Path(nameof(ConversionPayload.Amount)), "A refund's amount must be more than 0 (leave it out to refund all that is left).")
+            .Check(amount is null || amount <= options.Value.EffectiveMaxAmount, ConversionPayload.Path(nameof(ConversionPayload.Amount)), $"amount must be at most {options.Value.EffectiveMaxAmount:0.####} (the setting Conversions:MaxAmount).");
         if (!v.IsValid)
         {
             return v.ToResult<ConversionRow>();

@@ -3,17 +3,6 @@ namespace NodiRef.Admin.Features.Partners;
 /// <summary>The one way to read and change partners; used by the pages and the API alike.</summary>
 public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
 {
-    public static class Fields
-    {
-        public const string Name = "name";
-        public const string ExternalId = "external_id";
-        public const string Status = "status";
-        public const string ProjectId = "project_id";
-        public const string DefaultProjectId = "default_project_id";
-        public const string CreatedAt = "created_at";
-        public const string UpdatedAt = "updated_at";
-    }
-
     /// <summary>A page of partners: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<PartnerRow>>> ListAsync(PartnerQuery query, CancellationToken ct = default)
     {
@@ -39,13 +28,13 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         var walkSortIndex = total >= ScanThreshold && query.Skip < ScanThreshold;
         var q = Filter(db, query, asSets: !walkSortIndex);
         var desc = query.Sort?.Descending ?? query.Sort is null;
-        q = (query.Sort?.Field ?? Fields.CreatedAt) switch
+        q = (query.Sort?.Field ?? nameof(Partner.CreatedAt)) switch
         {
-            Fields.Name => desc ? q.OrderByDescending(p => p.NameSearch).ThenByDescending(p => p.Id) : q.OrderBy(p => p.NameSearch).ThenBy(p => p.Id),
-            Fields.ExternalId => desc ? q.OrderByDescending(p => p.ExternalId).ThenByDescending(p => p.Id) : q.OrderBy(p => p.ExternalId).ThenBy(p => p.Id),
-            Fields.Status => desc ? q.OrderByDescending(p => p.Status).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.Status).ThenBy(p => p.CreatedAt).ThenBy(p => p.Id),
-            Fields.DefaultProjectId => desc ? q.OrderByDescending(p => p.DefaultProject!.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.DefaultProject!.Name).ThenBy(p => p.Id),
-            Fields.UpdatedAt => desc ? q.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id),
+            nameof(Partner.Name) => desc ? q.OrderByDescending(p => p.NameSearch).ThenByDescending(p => p.Id) : q.OrderBy(p => p.NameSearch).ThenBy(p => p.Id),
+            nameof(Partner.ExternalId) => desc ? q.OrderByDescending(p => p.ExternalId).ThenByDescending(p => p.Id) : q.OrderBy(p => p.ExternalId).ThenBy(p => p.Id),
+            nameof(Partner.Status) => desc ? q.OrderByDescending(p => p.Status).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.Status).ThenBy(p => p.CreatedAt).ThenBy(p => p.Id),
+            nameof(Partner.DefaultProject) => desc ? q.OrderByDescending(p => p.DefaultProject!.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.DefaultProject!.Name).ThenBy(p => p.Id),
+            nameof(Partner.UpdatedAt) => desc ? q.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id),
             _ => desc ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
         };
 
@@ -96,11 +85,11 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var externalId = Normalize(input.ExternalId);
         var v = new Validation()
-            .Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
-            .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
-            .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
+            .Required(input.Name, nameof(CreatePartnerInput.Name), "Name", Partner.NameMaxLength)
+            .Optional(externalId, nameof(CreatePartnerInput.ExternalId), "External ID", Partner.ExternalIdMaxLength)
+            .Check(Enum.IsDefined(input.Status), nameof(CreatePartnerInput.Status), "Status must be Active or Inactive.");
         await CheckExternalIdFreeAsync(db, v, externalId, null, ct);
-        await CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
+        await CheckProjectUsableAsync(db, v, input.ProjectId, nameof(CreatePartnerInput.ProjectId), ct);
         if (!v.IsValid)
         {
             return v.ToResult<PartnerDetails>();
@@ -142,13 +131,13 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         return await Edit.UpdateAsync(db, Rules, id, version, async (partner, v) =>
         {
             var externalId = Normalize(input.ExternalId);
-            v.Required(input.Name, Fields.Name, "Name", Partner.NameMaxLength)
-                .Optional(externalId, Fields.ExternalId, "External ID", Partner.ExternalIdMaxLength)
-                .Check(Enum.IsDefined(input.Status), Fields.Status, "Status must be Active or Inactive.");
+            v.Required(input.Name, nameof(UpdatePartnerInput.Name), "Name", Partner.NameMaxLength)
+                .Optional(externalId, nameof(UpdatePartnerInput.ExternalId), "External ID", Partner.ExternalIdMaxLength)
+                .Check(Enum.IsDefined(input.Status), nameof(UpdatePartnerInput.Status), "Status must be Active or Inactive.");
             await CheckExternalIdFreeAsync(db, v, externalId, id, ct);
             if (input.DefaultProjectId != partner.DefaultProjectId)
             {
-                await CheckProjectUsableAsync(db, v, input.DefaultProjectId, Fields.DefaultProjectId, ct);
+                await CheckProjectUsableAsync(db, v, input.DefaultProjectId, nameof(UpdatePartnerInput.DefaultProjectId), ct);
             }
 
             if (v.IsValid)
@@ -167,7 +156,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     public Task<Result<PartnerDetails>> SetStatusAsync(int id, PartnerStatus status, long? version, CancellationToken ct = default) =>
         PatchAsync(id, version, async (db, partner, v) =>
         {
-            v.Check(Enum.IsDefined(status), Fields.Status, "Status must be Active or Inactive.");
+            v.Check(Enum.IsDefined(status), nameof(UpdatePartnerInput.Status), "Status must be Active or Inactive.");
             partner.Status = status;
             await Task.CompletedTask;
         }, ct);
@@ -178,7 +167,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
         {
             if (projectId != partner.DefaultProjectId)
             {
-                await CheckProjectUsableAsync(db, v, projectId, Fields.DefaultProjectId, ct);
+                await CheckProjectUsableAsync(db, v, projectId, nameof(UpdatePartnerInput.DefaultProjectId), ct);
             }
 
             partner.DefaultProjectId = projectId;
@@ -347,7 +336,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     private static async Task CheckExternalIdFreeAsync(AppDbContext db, Validation v, string? externalId, int? selfId, CancellationToken ct)
     {
-        if (externalId is null || v.Errors.ContainsKey(Fields.ExternalId))
+        if (externalId is null || v.Errors.ContainsKey(nameof(CreatePartnerInput.ExternalId)))
         {
             return;
         }
@@ -358,7 +347,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             .FirstOrDefaultAsync(ct);
         if (owner is not null)
         {
-            v.Conflict(Fields.ExternalId, ExternalIdMessage(externalId, owner.Name, owner.Id));
+            v.Conflict(nameof(CreatePartnerInput.ExternalId), ExternalIdMessage(externalId, owner.Name, owner.Id));
         }
     }
 
@@ -399,7 +388,7 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
     private static Result<T> ExternalIdTaken<T>(string externalId, (int Id, string Name)? owner)
     {
         var message = owner is { } o ? ExternalIdMessage(externalId, o.Name, o.Id) : $"External ID \"{externalId}\" is already used.";
-        return Result<T>.Conflict(message, errors: new Dictionary<string, string> { [Fields.ExternalId] = message });
+        return Result<T>.Conflict(message, errors: new Dictionary<string, string> { [nameof(CreatePartnerInput.ExternalId)] = message });
     }
 
     private static Result<T> NotFound<T>(int id) => Result<T>.NotFound($"Partner {id} does not exist.");

@@ -16,16 +16,6 @@ public sealed record ProjectQuery(ProjectStatus? Status = null, string? Search =
 /// <summary>The one way to read and change projects.</summary>
 public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-    public static class Fields
-    {
-        public const string Name = "name";
-        public const string LandingUrl = "landing_url";
-        public const string Status = "status";
-        public const string CreatedAt = "created_at";
-        public const string UpdatedAt = "updated_at";
-        public const string Version = "version";
-    }
-
     /// <summary>A page of projects, filtered and sorted in SQL.</summary>
     public async Task<Result<Page<ProjectRow>>> ListAsync(ProjectQuery query, CancellationToken ct = default)
     {
@@ -48,11 +38,11 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         var desc = query.Sort?.Descending ?? false;
-        IOrderedQueryable<Project> ordered = (query.Sort?.Field ?? Fields.Name) switch
+        IOrderedQueryable<Project> ordered = (query.Sort?.Field ?? nameof(Project.Name)) switch
         {
-            Fields.CreatedAt => desc ? q.OrderByDescending(p => p.CreatedAt) : q.OrderBy(p => p.CreatedAt),
-            Fields.UpdatedAt => desc ? q.OrderByDescending(p => p.UpdatedAt) : q.OrderBy(p => p.UpdatedAt),
-            Fields.Status => desc ? q.OrderByDescending(p => p.Status) : q.OrderBy(p => p.Status),
+            nameof(Project.CreatedAt) => desc ? q.OrderByDescending(p => p.CreatedAt) : q.OrderBy(p => p.CreatedAt),
+            nameof(Project.UpdatedAt) => desc ? q.OrderByDescending(p => p.UpdatedAt) : q.OrderBy(p => p.UpdatedAt),
+            nameof(Project.Status) => desc ? q.OrderByDescending(p => p.Status) : q.OrderBy(p => p.Status),
             _ => desc ? q.OrderByDescending(p => p.Name) : q.OrderBy(p => p.Name),
         };
 
@@ -149,7 +139,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Edit.UpdateAsync<Project, ProjectRow>(db, Rules, id, version, (project, v) =>
         {
-            if (v.Check(Enum.IsDefined(status), Fields.Status, "Status must be Active or Archived.").IsValid)
+            if (v.Check(Enum.IsDefined(status), nameof(Project.Status), "Status must be Active or Archived.").IsValid)
             {
                 project.Status = status;
             }
@@ -160,11 +150,11 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
     private static async Task ValidateAsync(AppDbContext db, Validation v, ProjectInput input, int? id, CancellationToken ct)
     {
-        v.Required(input.Name, Fields.Name, "Name", Project.NameMaxLength)
-            .Required(input.LandingUrl, Fields.LandingUrl, "Landing URL", ReferralLink.TargetUrlMaxLength);
+        v.Required(input.Name, nameof(ProjectInput.Name), "Name", Project.NameMaxLength)
+            .Required(input.LandingUrl, nameof(ProjectInput.LandingUrl), "Landing URL", ReferralLink.TargetUrlMaxLength);
         if (!string.IsNullOrWhiteSpace(input.LandingUrl) && !WebUrl.IsValid(input.LandingUrl.Trim()))
         {
-            v.Add(Fields.LandingUrl, "Landing URL must be an absolute http:// or https:// URL.");
+            v.Add(nameof(ProjectInput.LandingUrl), "Landing URL must be an absolute http:// or https:// URL.");
         }
 
         if (!string.IsNullOrWhiteSpace(input.Name))
@@ -172,7 +162,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
             var name = input.Name.Trim();
             if (await db.Projects.AsNoTracking().AnyAsync(p => p.Name == name && p.Id != id, ct))
             {
-                v.Conflict(Fields.Name, NameTaken(name));
+                v.Conflict(nameof(ProjectInput.Name), NameTaken(name));
             }
         }
     }
@@ -184,7 +174,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Cu
         Noun = "Project",
         Read = (_, project, _) => Task.FromResult(Map(project)),
         Touch = project => project.UpdatedAt = clock.GetUtcNow().UtcDateTime,
-        Duplicate = (project, _) => Task.FromResult(Result<ProjectRow>.Conflict(NameTaken(project.Name), errors: new Dictionary<string, string> { [Fields.Name] = NameTaken(project.Name) })),
+        Duplicate = (project, _) => Task.FromResult(Result<ProjectRow>.Conflict(NameTaken(project.Name), errors: new Dictionary<string, string> { [nameof(ProjectInput.Name)] = NameTaken(project.Name) })),
     };
 
     private EditRules<Project, ProjectRow>? _rules;

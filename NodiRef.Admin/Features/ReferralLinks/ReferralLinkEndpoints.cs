@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NodiRef.Admin.Features.Partners;
 
 namespace NodiRef.Admin.Features.ReferralLinks;
@@ -15,7 +17,7 @@ public sealed record LinkDto(
     JsonElement? Metadata,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version)
+    long Version) : IVersionedDto
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LinkPartnerDto? Partner { get; init; }
@@ -26,8 +28,8 @@ public sealed record LinkDto(
     public static LinkDto From(LinkRow l, ListQuery? includes = null) =>
         new(l.Id, l.Code, l.PartnerId, l.Project?.Id, l.TargetUrl, ParseMetadata(l.Metadata), l.CreatedAt, l.UpdatedAt, l.Version)
         {
-            Partner = includes?.Has("partner") == true ? new LinkPartnerDto(l.PartnerId, l.PartnerName, l.PartnerExternalId) : null,
-            Project = includes?.Has("project") == true ? l.Project : null,
+            Partner = includes?.Has(nameof(Partner)) == true ? new LinkPartnerDto(l.PartnerId, l.PartnerName, l.PartnerExternalId) : null,
+            Project = includes?.Has(nameof(Project)) == true ? l.Project : null,
         };
 
     private static JsonElement? ParseMetadata(string? metadata)
@@ -46,77 +48,70 @@ public sealed record CreateLinkRequest(int? PartnerId, string? Code, Optional<in
 
 public sealed record UpdateLinkRequest(Optional<int?> ProjectId, Optional<string?> TargetUrl, Optional<JsonElement?> Metadata, long? Version);
 
+/// <summary>GET /api/referral-links: its filters, sort fields and includes.</summary>
+[ListSorts(nameof(ReferralLink.Code), nameof(ReferralLink.CreatedAt), nameof(ReferralLink.UpdatedAt), nameof(ReferralLink.Partner), nameof(ReferralLink.Project), nameof(ReferralLink.TargetUrl))]
+[ListIncludes(nameof(LinkDto.Partner), nameof(LinkDto.Project))]
+public sealed record LinkFilters : IListFilters<LinkQuery>
+{
+    [FromQuery(Name = "filter[partner_id]")] public Filter<int>? PartnerId { get; init; }
+
+    [FromQuery(Name = "filter[project_id]")] public Filter<int>? ProjectId { get; init; }
+
+    [FromQuery(Name = "filter[code]")] public string? Code { get; init; }
+
+    public LinkQuery ToQuery(Validation errors) => new(PartnerId?.Value, ProjectId?.Value, Code);
+}
+
 /// <summary>REST mapping of referral links: <c>/api/referral-links</c>.</summary>
 public static class ReferralLinkEndpoints
 {
-    public static readonly ListSpec Spec = new(
-        Filters: ["partner_id", "project_id", "code"],
-        Sorts: ["code", "created_at", "updated_at", "partner", "project", "target_url"],
-        Includes: ["partner", "project"]);
-
     public static void MapReferralLinkEndpoints(this RouteGroupBuilder api)
     {
         var links = api.MapGroup("/referral-links").WithTags("Referral links");
-        links.MapGet("/", ListAsync).WithName("ListReferralLinks").WithSummary("List referral links")
-            .WithListQuery(Spec).Produces<ApiList<LinkDto>>().ProducesValidationProblem();
-        links.MapGet("/{id:int}", GetAsync).WithName("GetReferralLink").WithSummary("Get a referral link")
-            .Produces<ApiOne<LinkDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+        links.MapGet("/", ListAsync).WithName("ListReferralLinks").WithSummary("List referral links").ProducesValidationProblem();
+        links.MapGet("/{id:int}", GetAsync).WithName("GetReferralLink").WithSummary("Get a referral link").ProducesProblem(StatusCodes.Status404NotFound);
         links.MapPost("/", CreateAsync).WithName("CreateReferralLink")
             .WithSummary("Create a link: without a code one is generated; without project_id the partner's default project applies")
-            .WithIdempotencyKey().Produces<ApiOne<LinkDto>>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .WithIdempotencyKey().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         links.MapPatch("/{id:int}", UpdateAsync).WithName("UpdateReferralLink")
             .WithSummary("Change a link's target URL, metadata or (admin tokens only) project; past events keep their project")
-            .WithIdempotencyKey().Produces<ApiOne<LinkDto>>().ProducesValidationProblem()
+            .WithIdempotencyKey().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         links.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteReferralLink").WithSummary("Delete a link that never recorded a click")
-            .WithIdempotencyKey().Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithIdempotencyKey().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static Task<IResult> ListAsync(HttpContext http, ReferralLinkService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, Spec,
-            (query, v) => new LinkQuery(ApiFilters.Int(query, "partner_id", v), ApiFilters.Int(query, "project_id", v), query.Filter("code")),
-            service.ListAsync,
+    private static Task<Results<Ok<ApiList<LinkDto>>, ProblemHttpResult>> ListAsync([AsParameters] LinkFilters filters, HttpContext http, ReferralLinkService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListAsync,
             (query, rows, _) => Task.FromResult<IReadOnlyList<LinkDto>>(rows.Select(l => LinkDto.From(l, query)).ToList()), ct);
 
-    private static async Task<IResult> GetAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct)
-    {
-        var includes = ListQuery.Parse(http.Request.Query, Spec with { Filters = [], Sorts = [] });
-        if (!includes.Succeeded)
-        {
-            return ApiResponses.Problem(includes);
-        }
+    private static Task<Results<Ok<ApiOne<LinkDto>>, ProblemHttpResult>> GetAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct) =>
+        ApiLists.OneAsync(http, ListSpec.Of<LinkFilters>(), ct => service.GetAsync(id, ct), LinkDto.From, ct);
 
-        var result = await service.GetAsync(id, ct);
-        return result.Succeeded ? ApiResponses.One(LinkDto.From(result.Value!, includes.Value), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
-
-    private static async Task<IResult> CreateAsync(CreateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    private static async Task<Results<Created<ApiOne<LinkDto>>, ProblemHttpResult>> CreateAsync(CreateLinkRequest body, ReferralLinkService service, CancellationToken ct)
     {
         if (body.PartnerId is not { } partnerId)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.PartnerId] = "partner_id is required." }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(CreateLinkInput.PartnerId), "partner_id is required.");
         }
 
-        if (MetadataText(body.Metadata) is { Error: { } error })
+        var metadata = MetadataText(body.Metadata);
+        if (metadata.Error is { } error)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(CreateLinkInput.Metadata), error);
         }
 
-        var input = new CreateLinkInput(partnerId, body.Code, body.ProjectId.Value, body.TargetUrl, MetadataText(body.Metadata).Text, UseDefaultProject: !body.ProjectId.IsSet);
-        var result = await service.CreateAsync(input, ct);
-        return result.Succeeded
-            ? ApiResponses.Created(LinkDto.From(result.Value!), $"{ApiRoutes.Prefix}/referral-links/{result.Value!.Id}", http, result.Value.Version)
-            : ApiResponses.Problem(result);
+        var input = new CreateLinkInput(partnerId, body.Code, body.ProjectId.Value, body.TargetUrl, metadata.Text, UseDefaultProject: !body.ProjectId.IsSet);
+        return ApiResponses.Created(await service.CreateAsync(input, ct), l => LinkDto.From(l), l => $"{ApiRoutes.Prefix}/referral-links/{l.Id}");
     }
 
-    private static async Task<IResult> UpdateAsync(int id, UpdateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
+    private static async Task<Results<Ok<ApiOne<LinkDto>>, ProblemHttpResult>> UpdateAsync(int id, UpdateLinkRequest body, HttpContext http, ReferralLinkService service, CancellationToken ct)
     {
         var metadata = MetadataText(body.Metadata.Value);
         if (metadata.Error is { } error)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [ReferralLinkService.Fields.Metadata] = error }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(UpdateLinkInput.Metadata), error);
         }
 
         return await ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct), (l, version, ct) =>
@@ -129,7 +124,7 @@ public static class ReferralLinkEndpoints
         }, l => LinkDto.From(l), l => l.Version, ct);
     }
 
-    private static Task<IResult> DeleteAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct) =>
+    private static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, HttpContext http, ReferralLinkService service, CancellationToken ct) =>
         ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteAsync(id, version, ct), ct);
 
     // Metadata travels as a JSON object in the API and is stored as its text.

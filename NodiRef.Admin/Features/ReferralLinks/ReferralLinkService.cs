@@ -6,20 +6,6 @@ namespace NodiRef.Admin.Features.ReferralLinks;
 /// <summary>The one way to read and change referral links.</summary>
 public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
 {
-    public static class Fields
-    {
-        public const string Code = "code";
-        public const string PartnerId = "partner_id";
-        public const string ProjectId = "project_id";
-        public const string TargetUrl = "target_url";
-        public const string Metadata = "metadata";
-        public const string CreatedAt = "created_at";
-        public const string UpdatedAt = "updated_at";
-        public const string Partner = "partner";
-        public const string Project = "project";
-    }
-
-
     /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
     {
@@ -55,13 +41,13 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
 
         var total = await q.CountAsync(ct);
         var desc = query.Sort?.Descending ?? query.Sort is null;
-        q = (query.Sort?.Field ?? Fields.CreatedAt) switch
+        q = (query.Sort?.Field ?? nameof(ReferralLink.CreatedAt)) switch
         {
-            Fields.Code => desc ? q.OrderByDescending(l => l.CodeKey).ThenByDescending(l => l.Id) : q.OrderBy(l => l.CodeKey).ThenBy(l => l.Id),
-            Fields.Project or Fields.ProjectId => desc ? q.OrderByDescending(l => l.Project!.Name).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Project!.Name).ThenBy(l => l.Id),
-            Fields.Partner or Fields.PartnerId => desc ? q.OrderByDescending(l => l.Partner!.NameSearch).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Partner!.NameSearch).ThenBy(l => l.Id),
-            Fields.TargetUrl => desc ? q.OrderByDescending(l => l.TargetUrl).ThenByDescending(l => l.Id) : q.OrderBy(l => l.TargetUrl).ThenBy(l => l.Id),
-            Fields.UpdatedAt => desc ? q.OrderByDescending(l => l.UpdatedAt).ThenByDescending(l => l.Id) : q.OrderBy(l => l.UpdatedAt).ThenBy(l => l.Id),
+            nameof(ReferralLink.Code) => desc ? q.OrderByDescending(l => l.CodeKey).ThenByDescending(l => l.Id) : q.OrderBy(l => l.CodeKey).ThenBy(l => l.Id),
+            nameof(ReferralLink.Project) or nameof(ReferralLink.ProjectId) => desc ? q.OrderByDescending(l => l.Project!.Name).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Project!.Name).ThenBy(l => l.Id),
+            nameof(ReferralLink.Partner) or nameof(ReferralLink.PartnerId) => desc ? q.OrderByDescending(l => l.Partner!.NameSearch).ThenByDescending(l => l.Id) : q.OrderBy(l => l.Partner!.NameSearch).ThenBy(l => l.Id),
+            nameof(ReferralLink.TargetUrl) => desc ? q.OrderByDescending(l => l.TargetUrl).ThenByDescending(l => l.Id) : q.OrderBy(l => l.TargetUrl).ThenBy(l => l.Id),
+            nameof(ReferralLink.UpdatedAt) => desc ? q.OrderByDescending(l => l.UpdatedAt).ThenByDescending(l => l.Id) : q.OrderBy(l => l.UpdatedAt).ThenBy(l => l.Id),
             _ => desc ? q.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id) : q.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id),
         };
 
@@ -79,7 +65,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
 
         if (partnerIds.Count > 100)
         {
-            return Result<IReadOnlyList<LinkRow>>.Invalid(Fields.PartnerId, "At most 100 partners at a time.");
+            return Result<IReadOnlyList<LinkRow>>.Invalid(nameof(CreateLinkInput.PartnerId), "At most 100 partners at a time.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -119,7 +105,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             .FirstOrDefaultAsync(ct);
         if (partner is null)
         {
-            v.Add(Fields.PartnerId, $"Partner {input.PartnerId} does not exist.");
+            v.Add(nameof(CreateLinkInput.PartnerId), $"Partner {input.PartnerId} does not exist.");
         }
 
         var generated = string.IsNullOrWhiteSpace(input.Code);
@@ -130,7 +116,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         var projectId = input.ProjectId ?? (input.UseDefaultProject ? partner?.DefaultProjectId : null);
-        await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
+        await PartnerService.CheckProjectUsableAsync(db, v, projectId, nameof(CreateLinkInput.ProjectId), ct);
         var targetUrl = CheckTargetUrl(v, input.TargetUrl);
         var metadata = CheckMetadata(v, input.Metadata);
         if (!v.IsValid)
@@ -175,7 +161,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
                     return moveDenied;
                 }
 
-                await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, Fields.ProjectId, ct);
+                await PartnerService.CheckProjectUsableAsync(db, v, input.ProjectId, nameof(CreateLinkInput.ProjectId), ct);
             }
 
             var targetUrl = CheckTargetUrl(v, input.TargetUrl);
@@ -204,7 +190,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         {
             if (link.ProjectId != projectId)
             {
-                await PartnerService.CheckProjectUsableAsync(db, v, projectId, Fields.ProjectId, ct);
+                await PartnerService.CheckProjectUsableAsync(db, v, projectId, nameof(CreateLinkInput.ProjectId), ct);
                 link.ProjectId = projectId;
             }
 
@@ -294,7 +280,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         var error = ReferralCode.Validate(code);
         if (error is not null)
         {
-            v.Add(Fields.Code, error);
+            v.Add(nameof(CreateLinkInput.Code), error);
             return;
         }
 
@@ -302,7 +288,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         var owner = await db.ReferralLinks.AsNoTracking().Where(l => l.CodeKey == key).Select(l => l.Code).FirstOrDefaultAsync(ct);
         if (owner is not null)
         {
-            v.Conflict(Fields.Code, CodeMessage(code, owner));
+            v.Conflict(nameof(CreateLinkInput.Code), CodeMessage(code, owner));
         }
     }
 
@@ -314,7 +300,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
     private static Result<LinkRow> CodeTaken(string code)
     {
         var message = $"Code \"{code}\" is already used by another link.";
-        return Result<LinkRow>.Conflict(message, errors: new Dictionary<string, string> { [Fields.Code] = message });
+        return Result<LinkRow>.Conflict(message, errors: new Dictionary<string, string> { [nameof(CreateLinkInput.Code)] = message });
     }
 
     private static string? CheckTargetUrl(Validation v, string? targetUrl)
@@ -325,8 +311,8 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         var trimmed = targetUrl.Trim();
-        v.Check(trimmed.Length <= ReferralLink.TargetUrlMaxLength, Fields.TargetUrl, $"Target URL must be at most {ReferralLink.TargetUrlMaxLength} characters.")
-         .Check(WebUrl.IsValid(trimmed), Fields.TargetUrl, "Target URL must be an absolute http:// or https:// URL.");
+        v.Check(trimmed.Length <= ReferralLink.TargetUrlMaxLength, nameof(CreateLinkInput.TargetUrl), $"Target URL must be at most {ReferralLink.TargetUrlMaxLength} characters.")
+         .Check(WebUrl.IsValid(trimmed), nameof(CreateLinkInput.TargetUrl), "Target URL must be an absolute http:// or https:// URL.");
         return trimmed;
     }
 
@@ -339,7 +325,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
 
         if (metadata.Length > ReferralLink.MetadataMaxLength)
         {
-            v.Add(Fields.Metadata, $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
+            v.Add(nameof(CreateLinkInput.Metadata), $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
             return null;
         }
 
@@ -348,14 +334,14 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
             using var doc = JsonDocument.Parse(metadata);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                v.Add(Fields.Metadata, "Metadata must be a JSON object, e.g. {\"campaign\": \"spring\"}.");
+                v.Add(nameof(CreateLinkInput.Metadata), "Metadata must be a JSON object, e.g. {\"campaign\": \"spring\"}.");
                 return null;
             }
 
             var stored = JsonSerializer.Serialize(doc.RootElement, MetadataJson);
             if (stored.Length > ReferralLink.MetadataMaxLength)
             {
-                v.Add(Fields.Metadata, $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
+                v.Add(nameof(CreateLinkInput.Metadata), $"Metadata must be at most {ReferralLink.MetadataMaxLength / 1024} KB of JSON.");
                 return null;
             }
 
@@ -363,7 +349,7 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         }
         catch (JsonException)
         {
-            v.Add(Fields.Metadata, "Metadata is not valid JSON.");
+            v.Add(nameof(CreateLinkInput.Metadata), "Metadata is not valid JSON.");
             return null;
         }
     }

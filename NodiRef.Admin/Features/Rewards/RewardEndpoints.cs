@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace NodiRef.Admin.Features.Rewards;
 
-public sealed record ActionDto(int Id, int RuleSetId, string ActionType, RewardType RewardType, decimal RewardAmount, decimal? MaxCap, string Currency, DateTime CreatedAt, DateTime UpdatedAt, long Version)
+public sealed record ActionDto(int Id, int RuleSetId, string ActionType, RewardType RewardType, decimal RewardAmount, decimal? MaxCap, string Currency, DateTime CreatedAt, DateTime UpdatedAt, long Version) : IVersionedDto
 {
     public static ActionDto From(ActionRow a) => new(a.Id, a.RuleSetId, a.ActionType, a.RewardType, a.RewardAmount, a.MaxCap, a.Currency, a.CreatedAt, a.UpdatedAt, a.Version);
 }
@@ -19,7 +21,7 @@ public sealed record RuleSetDto(
     int ActionCount,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version)
+    long Version) : IVersionedDto
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ActionDto>? Actions { get; init; }
@@ -48,7 +50,7 @@ public sealed record RewardDto(
     string? Note,
     DateTime? ApprovedAt,
     DateTime? PaidAt,
-    long Version)
+    long Version) : IVersionedDto
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RewardHistoryDto>? History { get; init; }
@@ -79,7 +81,45 @@ public sealed record UpdateActionRequest(
     Optional<string?> Currency,
     long? Version);
 
-public sealed record RewardMoveRequest(string? Note, long? Version);
+public sealed record RewardMoveRequest(string? Note, long? Version) : IVersionedRequest;
+
+/// <summary>GET /api/rewards: the event filters and the currency; include=history.</summary>
+[ListIncludes(nameof(RewardDto.History))]
+public sealed record RewardFilters : EventFilters<RewardStatus>, IListFilters<RewardQuery>
+{
+    [FromQuery(Name = "filter[currency]")] public string? Currency { get; init; }
+
+    public RewardQuery ToQuery(Validation errors)
+    {
+        errors.Check(Currency is null || Domain.Currency.Normalize(Currency) is not null, "filter[currency]", "filter[currency] must be an ISO 4217 code such as USD.");
+        return Read(errors, (project, partner, status, from, to) => new RewardQuery(project, partner, status, Currency, from, to));
+    }
+}
+
+/// <summary>GET /api/rewards/rule-sets: its filters, sort fields and includes.</summary>
+[ListSorts(nameof(RewardRuleSet.Name), nameof(RewardRuleSet.CreatedAt), nameof(RewardRuleSet.UpdatedAt), nameof(RewardRuleSet.StartsAt))]
+[ListIncludes(nameof(RuleSetDto.Actions))]
+public sealed record RuleSetFilters : IListFilters<RuleSetQuery>
+{
+    [FromQuery(Name = "filter[is_active]")] public Filter<bool>? IsActive { get; init; }
+
+    [FromQuery(Name = "filter[scope]")] public Filter<RewardScope>? Scope { get; init; }
+
+    [FromQuery(Name = "filter[name]")] public string? Name { get; init; }
+
+    public RuleSetQuery ToQuery(Validation errors) => new(IsActive?.Value, Scope?.Value, Name);
+}
+
+/// <summary>GET /api/rewards/actions: its filters and sort fields.</summary>
+[ListSorts(nameof(RewardAction.Id), nameof(RewardAction.CreatedAt), nameof(RewardAction.ActionType))]
+public sealed record ActionFilters : IListFilters<ActionQuery>
+{
+    [FromQuery(Name = "filter[rule_set_id]")] public Filter<int>? RuleSetId { get; init; }
+
+    [FromQuery(Name = "filter[action_type]")] public string? ActionType { get; init; }
+
+    public ActionQuery ToQuery(Validation errors) => new(RuleSetId?.Value, ActionType?.Trim().ToLowerInvariant());
+}
 
 /// <summary>
 /// REST mapping of the rewards ledger (<c>/api/rewards</c>: list, read, approve, pay, reverse) and of the
@@ -87,74 +127,55 @@ public sealed record RewardMoveRequest(string? Note, long? Version);
 /// </summary>
 public static class RewardEndpoints
 {
-    public static readonly ListSpec RewardSpec = new(Filters: [.. ApiFilters.EventFilters, "currency"], Sorts: ["created_at"], Includes: ["history"]);
-    public static readonly ListSpec RuleSetSpec = new(Filters: ["is_active", "scope", "name"], Sorts: ["name", "created_at", "updated_at", "starts_at"], Includes: ["actions"]);
-    public static readonly ListSpec ActionSpec = new(Filters: ["rule_set_id", "action_type"], Sorts: ["id", "created_at", "action_type"], Includes: []);
-
     public static void MapRewardEndpoints(this RouteGroupBuilder api)
     {
         var rewards = api.MapGroup("/rewards").WithTags("Rewards");
         rewards.MapGet("/", ListAsync).WithName("ListRewards")
             .WithSummary("List ledger entries, newest first: filter by partner_id, project_id, status (pending, approved, paid, reversed), currency, date_from, date_to")
-            .WithListQuery(RewardSpec).Produces<ApiList<RewardDto>>().ProducesValidationProblem();
+            .ProducesValidationProblem();
         rewards.MapGet("/{id:long}", GetAsync).WithName("GetReward").WithSummary("Get a ledger entry; include=history for its status changes")
-            .Produces<ApiOne<RewardDto>>().ProducesProblem(StatusCodes.Status404NotFound);
-        rewards.MapPost("/{id:long}/approve", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, (v, c) => service.ApproveAsync(id, body.Note, v, c), ct))
-            .WithName("ApproveReward").WithSummary("Approve a pending reward: it becomes due for payout")
-            .AsLedgerMove();
-        rewards.MapPost("/{id:long}/pay", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, (v, c) => service.PayAsync(id, body.Note, v, c), ct))
-            .WithName("PayReward").WithSummary("Mark an approved reward as paid")
-            .AsLedgerMove();
-        rewards.MapPost("/{id:long}/reverse", (long id, RewardMoveRequest body, HttpContext http, RewardService service, CancellationToken ct) =>
-                MoveAsync(http, body.Version, (v, c) => service.ReverseAsync(id, body.Note, v, c), ct))
-            .WithName("ReverseReward").WithSummary("Reverse what is left of a reward with a negative entry (note required); answers the new entry")
-            .AsLedgerMove();
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        rewards.MapChange("/{id:long}/approve", "ApproveReward", "Approve a pending reward: it becomes due for payout",
+            (RewardService service, long id, RewardMoveRequest body, long? version, CancellationToken ct) => service.ApproveAsync(id, body.Note, version, ct), RewardDto.From);
+        rewards.MapChange("/{id:long}/pay", "PayReward", "Mark an approved reward as paid",
+            (RewardService service, long id, RewardMoveRequest body, long? version, CancellationToken ct) => service.PayAsync(id, body.Note, version, ct), RewardDto.From);
+        rewards.MapChange("/{id:long}/reverse", "ReverseReward", "Reverse what is left of a reward with a negative entry (note required); answers the new entry",
+            (RewardService service, long id, RewardMoveRequest body, long? version, CancellationToken ct) => service.ReverseAsync(id, body.Note, version, ct), RewardDto.From);
 
         var sets = rewards.MapGroup("/rule-sets").WithTags("Reward rule sets");
-        sets.MapGet("/", ListSetsAsync).WithName("ListRuleSets").WithSummary("List reward rule sets; include=actions")
-            .WithListQuery(RuleSetSpec).Produces<ApiList<RuleSetDto>>().ProducesValidationProblem();
+        sets.MapGet("/", ListSetsAsync).WithName("ListRuleSets").WithSummary("List reward rule sets; include=actions").ProducesValidationProblem();
         sets.MapGet("/{id:int}", GetSetAsync).WithName("GetRuleSet").WithSummary("Get a reward rule set; include=actions")
-            .Produces<ApiOne<RuleSetDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         sets.MapPost("/", CreateSetAsync).WithName("CreateRuleSet")
             .WithSummary("Create a rule set: name, description, starts_at/ends_at (optional window), scope (all, project, partner, link) with scope_id, is_active")
-            .WithIdempotencyKey().Produces<ApiOne<RuleSetDto>>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .WithIdempotencyKey().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        sets.MapPatch("/{id:int}", UpdateSetAsync).WithName("UpdateRuleSet").WithSummary("Change a rule set (If-Match or version)")
-            .WithIdempotencyKey().Produces<ApiOne<RuleSetDto>>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        sets.MapPatch("/{id:int}", UpdateSetAsync).WithName("UpdateRuleSet").WithSummary("Change a rule set (If-Match or version)").AsChange();
         sets.MapDelete("/{id:int}", DeleteSetAsync).WithName("DeleteRuleSet").WithSummary("Delete a rule set that never produced a reward (else 409: deactivate it)")
-            .WithIdempotencyKey().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .AsChange();
 
         var actions = rewards.MapGroup("/actions").WithTags("Reward actions");
         actions.MapGet("/", ListActionsAsync).WithName("ListRewardActions").WithSummary("List reward actions: filter by rule_set_id, action_type")
-            .WithListQuery(ActionSpec).Produces<ApiList<ActionDto>>().ProducesValidationProblem();
+            .ProducesValidationProblem();
         actions.MapGet("/{id:int}", GetActionAsync).WithName("GetRewardAction").WithSummary("Get a reward action")
-            .Produces<ApiOne<ActionDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         actions.MapPost("/", CreateActionAsync).WithName("CreateRewardAction")
             .WithSummary("Add an action to a rule set: action_type (purchase, subscription), reward_type (fixed, percentage), reward_amount, max_cap, currency")
-            .WithIdempotencyKey().Produces<ApiOne<ActionDto>>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .WithIdempotencyKey().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         actions.MapPatch("/{id:int}", UpdateActionAsync).WithName("UpdateRewardAction").WithSummary("Change a reward action (If-Match or version); earned rewards keep their amounts")
-            .WithIdempotencyKey().Produces<ApiOne<ActionDto>>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .AsChange();
         actions.MapDelete("/{id:int}", DeleteActionAsync).WithName("DeleteRewardAction").WithSummary("Delete an action that never produced a reward")
-            .WithIdempotencyKey().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .AsChange();
     }
 
-    private static RouteHandlerBuilder AsLedgerMove(this RouteHandlerBuilder route) =>
-        route.WithIdempotencyKey().Produces<ApiOne<RewardDto>>().ProducesValidationProblem()
+    /// <summary>A write held to a version: ledger moves, changes and deletes of rule sets and actions.</summary>
+    private static RouteHandlerBuilder AsChange(this RouteHandlerBuilder route) =>
+        route.WithIdempotencyKey().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static Task<IResult> ListAsync(HttpContext http, RewardService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, RewardSpec, (query, v) =>
-        {
-            var (partnerId, projectId, status, from, to) = ApiFilters.Events<RewardStatus>(query, v);
-            var currency = query.Filter("currency");
-            v.Check(currency is null || Currency.Normalize(currency) is not null, "filter[currency]", "filter[currency] must be an ISO 4217 code such as USD.");
-            return new RewardQuery(projectId, partnerId, status, currency, from, to);
-        }, service.ListAsync, async (query, rows, ct) =>
+    private static Task<Results<Ok<ApiList<RewardDto>>, ProblemHttpResult>> ListAsync([AsParameters] RewardFilters filters, HttpContext http, RewardService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListAsync, async (query, rows, ct) =>
         {
             var items = new List<RewardDto>();
             foreach (var row in rows)
@@ -165,23 +186,12 @@ public static class RewardEndpoints
             return (IReadOnlyList<RewardDto>)items;
         }, ct);
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, RewardService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, RewardSpec with { Filters = [], Sorts = [] });
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
-
-        var result = await service.GetAsync(id, ct);
-        return result.Succeeded
-            ? ApiResponses.One(await WithHistoryAsync(RewardDto.From(result.Value!), parsed.Value!, service, ct), http, result.Value!.Version)
-            : ApiResponses.Problem(result);
-    }
+    private static Task<Results<Ok<ApiOne<RewardDto>>, ProblemHttpResult>> GetAsync(long id, HttpContext http, RewardService service, CancellationToken ct) =>
+        ApiLists.OneAsync(http, ListSpec.Of<RewardFilters>(), ct => service.GetAsync(id, ct), (row, query, ct) => WithHistoryAsync(RewardDto.From(row), query, service, ct), ct);
 
     private static async Task<RewardDto> WithHistoryAsync(RewardDto dto, ListQuery query, RewardService service, CancellationToken ct)
     {
-        if (!query.Has("history"))
+        if (!query.Has(nameof(RewardDto.History)))
         {
             return dto;
         }
@@ -190,34 +200,10 @@ public static class RewardEndpoints
         return dto with { History = history.Value?.Select(h => new RewardHistoryDto(h.FromStatus, h.ToStatus, h.Actor, h.Note, h.At)).ToList() ?? [] };
     }
 
-    private static async Task<IResult> MoveAsync(HttpContext http, long? bodyVersion, Func<long?, CancellationToken, Task<Result<RewardRow>>> move, CancellationToken ct)
-    {
-        var expected = ApiResponses.ExpectedVersion(http, bodyVersion);
-        if (!expected.Succeeded)
+    private static Task<Results<Ok<ApiList<RuleSetDto>>, ProblemHttpResult>> ListSetsAsync([AsParameters] RuleSetFilters filters, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListAsync, async (query, sets, ct) =>
         {
-            return ApiResponses.Problem(expected);
-        }
-
-        var result = await move(expected.Value, ct);
-        return result.Succeeded ? ApiResponses.One(RewardDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
-
-    private static Task<IResult> ListSetsAsync(HttpContext http, RuleSetService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, RuleSetSpec, (query, v) =>
-        {
-            var scope = ApiFilters.Enum<RewardScope>(query, "scope", v);
-            bool? active = query.Filter("is_active") switch
-            {
-                null => null,
-                "true" or "1" => true,
-                "false" or "0" => false,
-                _ => null,
-            };
-            v.Check(query.Filter("is_active") is null || active is not null, "filter[is_active]", "filter[is_active] must be true or false.");
-            return new RuleSetQuery(active, scope, query.Filter("name"));
-        }, service.ListAsync, async (query, sets, ct) =>
-        {
-            var actions = query.Has("actions") ? await ActionsOfAsync(service, sets.Select(s => s.Id), ct) : null;
+            var actions = query.Has(nameof(RuleSetDto.Actions)) ? await ActionsOfAsync(service, sets.Select(s => s.Id), ct) : null;
             return (IReadOnlyList<RuleSetDto>)sets.Select(s => RuleSetDto.From(s, actions)).ToList();
         }, ct);
 
@@ -233,33 +219,16 @@ public static class RewardEndpoints
         return all;
     }
 
-    private static async Task<IResult> GetSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var parsed = ListQuery.Parse(http.Request.Query, RuleSetSpec with { Filters = [], Sorts = [] });
-        if (!parsed.Succeeded)
-        {
-            return ApiResponses.Problem(parsed);
-        }
+    private static Task<Results<Ok<ApiOne<RuleSetDto>>, ProblemHttpResult>> GetSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiLists.OneAsync(http, ListSpec.Of<RuleSetFilters>(), ct => service.GetAsync(id, ct), async (set, query, ct) =>
+            RuleSetDto.From(set, query.Has(nameof(RuleSetDto.Actions)) ? await ActionsOfAsync(service, [id], ct) : null), ct);
 
-        var result = await service.GetAsync(id, ct);
-        if (!result.Succeeded)
-        {
-            return ApiResponses.Problem(result);
-        }
+    private static async Task<Results<Created<ApiOne<RuleSetDto>>, ProblemHttpResult>> CreateSetAsync(CreateRuleSetRequest body, RuleSetService service, CancellationToken ct) =>
+        ApiResponses.Created(
+            await service.CreateAsync(new RuleSetInput(body.Name, body.Description, body.StartsAt, body.EndsAt, body.Scope ?? RewardScope.All, body.ScopeId, body.IsActive ?? true), ct),
+            s => RuleSetDto.From(s), s => $"{ApiRoutes.Prefix}/rewards/rule-sets/{s.Id}");
 
-        var actions = parsed.Value!.Has("actions") ? await ActionsOfAsync(service, [id], ct) : null;
-        return ApiResponses.One(RuleSetDto.From(result.Value!, actions), http, result.Value!.Version);
-    }
-
-    private static async Task<IResult> CreateSetAsync(CreateRuleSetRequest body, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var result = await service.CreateAsync(new RuleSetInput(body.Name, body.Description, body.StartsAt, body.EndsAt, body.Scope ?? RewardScope.All, body.ScopeId, body.IsActive ?? true), ct);
-        return result.Succeeded
-            ? ApiResponses.Created(RuleSetDto.From(result.Value!), $"{ApiRoutes.Prefix}/rewards/rule-sets/{result.Value!.Id}", http, result.Value.Version)
-            : ApiResponses.Problem(result);
-    }
-
-    private static Task<IResult> UpdateSetAsync(int id, UpdateRuleSetRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
+    private static Task<Results<Ok<ApiOne<RuleSetDto>>, ProblemHttpResult>> UpdateSetAsync(int id, UpdateRuleSetRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
         ApiEdits.PatchAsync(http, body.Version, ct => service.GetAsync(id, ct), (s, version, ct) =>
         {
             var scope = body.Scope.IsSet ? body.Scope.Value ?? RewardScope.All : s.Scope;
@@ -269,34 +238,27 @@ public static class RewardEndpoints
             return service.UpdateAsync(id, input, version, ct);
         }, s => RuleSetDto.From(s), s => s.Version, ct);
 
-    private static Task<IResult> DeleteSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
+    private static Task<Results<NoContent, ProblemHttpResult>> DeleteSetAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
         ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteAsync(id, version, ct), ct);
 
-    private static Task<IResult> ListActionsAsync(HttpContext http, RuleSetService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, ActionSpec,
-            (query, v) => new ActionQuery(ApiFilters.Int(query, "rule_set_id", v), query.Filter("action_type")?.Trim().ToLowerInvariant()),
-            service.ListActionsAsync, ActionDto.From, ct);
+    private static Task<Results<Ok<ApiList<ActionDto>>, ProblemHttpResult>> ListActionsAsync([AsParameters] ActionFilters filters, HttpContext http, RuleSetService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListActionsAsync, ActionDto.From, ct);
 
-    private static async Task<IResult> GetActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct)
-    {
-        var result = await service.GetActionAsync(id, ct);
-        return result.Succeeded ? ApiResponses.One(ActionDto.From(result.Value!), http, result.Value!.Version) : ApiResponses.Problem(result);
-    }
+    private static async Task<Results<Ok<ApiOne<ActionDto>>, ProblemHttpResult>> GetActionAsync(int id, RuleSetService service, CancellationToken ct) =>
+        ApiResponses.One(await service.GetActionAsync(id, ct), ActionDto.From);
 
-    private static async Task<IResult> CreateActionAsync(CreateActionRequest body, HttpContext http, RuleSetService service, CancellationToken ct)
+    private static async Task<Results<Created<ApiOne<ActionDto>>, ProblemHttpResult>> CreateActionAsync(CreateActionRequest body, RuleSetService service, CancellationToken ct)
     {
         if (body.RewardType is null)
         {
-            return ApiResponses.ValidationProblem(new Dictionary<string, string> { [RuleSetService.Fields.RewardType] = "reward_type is required: fixed or percentage." }, "Some fields are not valid.");
+            return ApiResponses.Invalid(nameof(ActionInput.RewardType), "reward_type is required: fixed or percentage.");
         }
 
-        var result = await service.CreateActionAsync(new ActionInput(body.RuleSetId, body.ActionType, body.RewardType.Value, body.RewardAmount, body.MaxCap, body.Currency), ct);
-        return result.Succeeded
-            ? ApiResponses.Created(ActionDto.From(result.Value!), $"{ApiRoutes.Prefix}/rewards/actions/{result.Value!.Id}", http, result.Value.Version)
-            : ApiResponses.Problem(result);
+        var input = new ActionInput(body.RuleSetId, body.ActionType, body.RewardType.Value, body.RewardAmount, body.MaxCap, body.Currency);
+        return ApiResponses.Created(await service.CreateActionAsync(input, ct), ActionDto.From, a => $"{ApiRoutes.Prefix}/rewards/actions/{a.Id}");
     }
 
-    private static Task<IResult> UpdateActionAsync(int id, UpdateActionRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
+    private static Task<Results<Ok<ApiOne<ActionDto>>, ProblemHttpResult>> UpdateActionAsync(int id, UpdateActionRequest body, HttpContext http, RuleSetService service, CancellationToken ct) =>
         ApiEdits.PatchAsync(http, body.Version, ct => service.GetActionAsync(id, ct), (a, version, ct) =>
         {
             var input = new ActionInput(a.RuleSetId, body.ActionType.Or(a.ActionType), body.RewardType.Or(a.RewardType) ?? a.RewardType,
@@ -304,6 +266,6 @@ public static class RewardEndpoints
             return service.UpdateActionAsync(id, input, version, ct);
         }, ActionDto.From, a => a.Version, ct);
 
-    private static Task<IResult> DeleteActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
+    private static Task<Results<NoContent, ProblemHttpResult>> DeleteActionAsync(int id, HttpContext http, RuleSetService service, CancellationToken ct) =>
         ApiEdits.DeleteAsync(http, (version, ct) => service.DeleteActionAsync(id, version, ct), ct);
 }

@@ -40,13 +40,6 @@ public sealed record PartnerActivityTotals(long Referrals, long Conversions, lon
 /// <summary>Reads the rewards ledger and moves entries through approval, payment and reversal.</summary>
 public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-
-    public static class Fields
-    {
-        public const string Note = "note";
-        public const string Version = "version";
-    }
-
     public async Task<Result<Page<RewardRow>>> ListAsync(RewardQuery query, CancellationToken ct = default)
     {
         if (await currentUser.DeniedAsync(Permissions.ReadRewards) is { } denied)
@@ -116,12 +109,12 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
         note = Clean(note);
         if (note is { Length: > Reward.NoteMaxLength })
         {
-            return Result<RewardRow>.Invalid(Fields.Note, $"The note must be at most {Reward.NoteMaxLength} characters.");
+            return Result<RewardRow>.Invalid(nameof(Reward.Note), $"The note must be at most {Reward.NoteMaxLength} characters.");
         }
 
         if (TextRules.Problem(note, multiLine: true) is { } problem)
         {
-            return Result<RewardRow>.Invalid(Fields.Note, $"The note must not contain {problem}.");
+            return Result<RewardRow>.Invalid(nameof(Reward.Note), $"The note must not contain {problem}.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -185,8 +178,8 @@ public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, Cur
 
         note = Clean(note);
         var v = new Validation()
-            .Check(note is not null, Fields.Note, "Say why it is reversed: the note stays in the ledger.")
-            .Optional(note, Fields.Note, "The note", Reward.NoteMaxLength, multiLine: true);
+            .Check(note is not null, nameof(Reward.Note), "Say why it is reversed: the note stays in the ledger.")
+            .Optional(note, nameof(Reward.Note), "The note", Reward.NoteMaxLength, multiLine: true);
         if (!v.IsValid)
         {
             return v.ToResult<RewardRow>();

@@ -3,27 +3,6 @@ namespace NodiRef.Admin.Features.Rewards;
 /// <summary>The one way to read and change reward rule sets and their actions.</summary>
 public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-
-    public static class Fields
-    {
-        public const string Name = "name";
-        public const string Description = "description";
-        public const string StartsAt = "starts_at";
-        public const string EndsAt = "ends_at";
-        public const string Scope = "scope";
-        public const string ScopeId = "scope_id";
-        public const string IsActive = "is_active";
-        public const string CreatedAt = "created_at";
-        public const string UpdatedAt = "updated_at";
-        public const string RuleSetId = "rule_set_id";
-        public const string ActionType = "action_type";
-        public const string RewardType = "reward_type";
-        public const string RewardAmount = "reward_amount";
-        public const string MaxCap = "max_cap";
-        public const string Currency = "currency";
-        public const string Version = "version";
-    }
-
     public async Task<Result<Page<RuleSetRow>>> ListAsync(RuleSetQuery query, CancellationToken ct = default)
     {
         if (await currentUser.DeniedAsync(Permissions.ReadRuleSets) is { } denied)
@@ -50,11 +29,11 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         var desc = query.Sort?.Descending ?? false;
-        var ordered = (query.Sort?.Field ?? Fields.Name) switch
+        var ordered = (query.Sort?.Field ?? nameof(RewardRuleSet.Name)) switch
         {
-            Fields.CreatedAt => desc ? q.OrderByDescending(s => s.CreatedAt) : q.OrderBy(s => s.CreatedAt),
-            Fields.UpdatedAt => desc ? q.OrderByDescending(s => s.UpdatedAt) : q.OrderBy(s => s.UpdatedAt),
-            Fields.StartsAt => desc ? q.OrderByDescending(s => s.StartsAt) : q.OrderBy(s => s.StartsAt),
+            nameof(RewardRuleSet.CreatedAt) => desc ? q.OrderByDescending(s => s.CreatedAt) : q.OrderBy(s => s.CreatedAt),
+            nameof(RewardRuleSet.UpdatedAt) => desc ? q.OrderByDescending(s => s.UpdatedAt) : q.OrderBy(s => s.UpdatedAt),
+            nameof(RewardRuleSet.StartsAt) => desc ? q.OrderByDescending(s => s.StartsAt) : q.OrderBy(s => s.StartsAt),
             _ => desc ? q.OrderByDescending(s => s.Name) : q.OrderBy(s => s.Name),
         };
         var total = await q.CountAsync(ct);
@@ -175,10 +154,10 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
         }
 
         var desc = query.Sort?.Descending ?? false;
-        var ordered = (query.Sort?.Field ?? "id") switch
+        var ordered = (query.Sort?.Field ?? nameof(RewardAction.Id)) switch
         {
-            Fields.CreatedAt => desc ? q.OrderByDescending(a => a.CreatedAt) : q.OrderBy(a => a.CreatedAt),
-            Fields.ActionType => desc ? q.OrderByDescending(a => a.ActionType) : q.OrderBy(a => a.ActionType),
+            nameof(RewardAction.CreatedAt) => desc ? q.OrderByDescending(a => a.CreatedAt) : q.OrderBy(a => a.CreatedAt),
+            nameof(RewardAction.ActionType) => desc ? q.OrderByDescending(a => a.ActionType) : q.OrderBy(a => a.ActionType),
             _ => desc ? q.OrderByDescending(a => a.Id) : q.OrderBy(a => a.Id),
         };
         var total = await q.CountAsync(ct);
@@ -325,20 +304,20 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     private static async Task<Result<RuleSetRow>?> ValidateAsync(AppDbContext db, RuleSetInput input, int? id, CancellationToken ct)
     {
         var v = new Validation()
-            .Required(input.Name, Fields.Name, "Name", RewardRuleSet.NameMaxLength)
-            .Optional(input.Description, Fields.Description, "Description", RewardRuleSet.DescriptionMaxLength, multiLine: true)
-            .Check(Enum.IsDefined(input.Scope), Fields.Scope, "Scope must be all, project, partner or link.")
-            .Check(input.StartsAt is null || input.EndsAt is null || input.EndsAt > input.StartsAt, Fields.EndsAt, "The window must end after it starts.");
+            .Required(input.Name, nameof(RuleSetInput.Name), "Name", RewardRuleSet.NameMaxLength)
+            .Optional(input.Description, nameof(RuleSetInput.Description), "Description", RewardRuleSet.DescriptionMaxLength, multiLine: true)
+            .Check(Enum.IsDefined(input.Scope), nameof(RuleSetInput.Scope), "Scope must be all, project, partner or link.")
+            .Check(input.StartsAt is null || input.EndsAt is null || input.EndsAt > input.StartsAt, nameof(RuleSetInput.EndsAt), "The window must end after it starts.");
         if (input.Scope == RewardScope.All)
         {
-            v.Check(input.ScopeId is null, Fields.ScopeId, "A rule set for all projects has no scope_id.");
+            v.Check(input.ScopeId is null, nameof(RuleSetInput.ScopeId), "A rule set for all projects has no scope_id.");
         }
         else if (Enum.IsDefined(input.Scope))
         {
             var what = input.Scope.ToString().ToLowerInvariant();
             if (input.ScopeId is not { } scopeId)
             {
-                v.Add(Fields.ScopeId, $"Choose the {what} this rule set applies to (scope_id).");
+                v.Add(nameof(RuleSetInput.ScopeId), $"Choose the {what} this rule set applies to (scope_id).");
             }
             else
             {
@@ -348,7 +327,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
                     RewardScope.Partner => await db.Partners.AsNoTracking().AnyAsync(p => p.Id == scopeId, ct),
                     _ => await db.ReferralLinks.AsNoTracking().AnyAsync(l => l.Id == scopeId, ct),
                 };
-                v.Check(exists, Fields.ScopeId, $"There is no {what} {scopeId}.");
+                v.Check(exists, nameof(RuleSetInput.ScopeId), $"There is no {what} {scopeId}.");
             }
         }
 
@@ -357,7 +336,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
             var name = input.Name.Trim();
             if (await db.RewardRuleSets.AsNoTracking().AnyAsync(s => s.Name == name && s.Id != id, ct))
             {
-                v.Conflict(Fields.Name, $"A rule set named \"{name}\" already exists.");
+                v.Conflict(nameof(RuleSetInput.Name), $"A rule set named \"{name}\" already exists.");
             }
         }
 
@@ -368,22 +347,22 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     {
         var type = input.ActionType?.Trim().ToLowerInvariant();
         var v = new Validation()
-            .Check(input.RuleSetId is not null, Fields.RuleSetId, "rule_set_id is required: the rule set this action belongs to.")
-            .Check(!string.IsNullOrEmpty(type), Fields.ActionType, $"Action type is required: one of {string.Join(", ", ConversionTypes.Rewardable)}.")
-            .Check(string.IsNullOrEmpty(type) || ConversionTypes.Rewardable.Contains(type), Fields.ActionType, $"Action type must be one of {string.Join(", ", ConversionTypes.Rewardable)}.")
-            .Check(Enum.IsDefined(input.RewardType), Fields.RewardType, "Reward type must be fixed or percentage.")
-            .Check(input.RewardAmount is not null, Fields.RewardAmount, "Reward amount is required.")
-            .Check(input.RewardAmount is null || input.RewardAmount > 0, Fields.RewardAmount, "Reward amount must be more than 0.")
-            .Check(input.RewardAmount is null || input.RewardType != RewardType.Percentage || input.RewardAmount <= 100, Fields.RewardAmount, "A percentage is at most 100.")
-            .Check(input.RewardAmount is null || input.RewardAmount <= MoneyUnits.MaxAmount, Fields.RewardAmount, $"Reward amount must be at most {MoneyUnits.MaxAmount:0}.")
-            .Check(input.RewardAmount is null || decimal.Round(input.RewardAmount.Value, 4) == input.RewardAmount, Fields.RewardAmount, "Reward amount has at most 4 decimal places.")
-            .Check(input.MaxCap is null || input.MaxCap > 0, Fields.MaxCap, "The cap must be more than 0 (leave it empty for no cap).")
-            .Check(input.MaxCap is null || input.MaxCap <= MoneyUnits.MaxAmount, Fields.MaxCap, $"The cap must be at most {MoneyUnits.MaxAmount:0}.")
-            .Check(!string.IsNullOrWhiteSpace(input.Currency), Fields.Currency, "Currency is required: an ISO 4217 code such as USD or EUR.")
-            .Check(string.IsNullOrWhiteSpace(input.Currency) || Currency.Normalize(input.Currency) is not null, Fields.Currency, $"Unknown currency \"{input.Currency}\": use an ISO 4217 code such as USD or EUR.");
+            .Check(input.RuleSetId is not null, nameof(ActionInput.RuleSetId), "rule_set_id is required: the rule set this action belongs to.")
+            .Check(!string.IsNullOrEmpty(type), nameof(ActionInput.ActionType), $"Action type is required: one of {string.Join(", ", ConversionTypes.Rewardable)}.")
+            .Check(string.IsNullOrEmpty(type) || ConversionTypes.Rewardable.Contains(type), nameof(ActionInput.ActionType), $"Action type must be one of {string.Join(", ", ConversionTypes.Rewardable)}.")
+            .Check(Enum.IsDefined(input.RewardType), nameof(ActionInput.RewardType), "Reward type must be fixed or percentage.")
+            .Check(input.RewardAmount is not null, nameof(ActionInput.RewardAmount), "Reward amount is required.")
+            .Check(input.RewardAmount is null || input.RewardAmount > 0, nameof(ActionInput.RewardAmount), "Reward amount must be more than 0.")
+            .Check(input.RewardAmount is null || input.RewardType != RewardType.Percentage || input.RewardAmount <= 100, nameof(ActionInput.RewardAmount), "A percentage is at most 100.")
+            .Check(input.RewardAmount is null || input.RewardAmount <= MoneyUnits.MaxAmount, nameof(ActionInput.RewardAmount), $"Reward amount must be at most {MoneyUnits.MaxAmount:0}.")
+            .Check(input.RewardAmount is null || decimal.Round(input.RewardAmount.Value, 4) == input.RewardAmount, nameof(ActionInput.RewardAmount), "Reward amount has at most 4 decimal places.")
+            .Check(input.MaxCap is null || input.MaxCap > 0, nameof(ActionInput.MaxCap), "The cap must be more than 0 (leave it empty for no cap).")
+            .Check(input.MaxCap is null || input.MaxCap <= MoneyUnits.MaxAmount, nameof(ActionInput.MaxCap), $"The cap must be at most {MoneyUnits.MaxAmount:0}.")
+            .Check(!string.IsNullOrWhiteSpace(input.Currency), nameof(ActionInput.Currency), "Currency is required: an ISO 4217 code such as USD or EUR.")
+            .Check(string.IsNullOrWhiteSpace(input.Currency) || Currency.Normalize(input.Currency) is not null, nameof(ActionInput.Currency), $"Unknown currency \"{input.Currency}\": use an ISO 4217 code such as USD or EUR.");
         if (input.RuleSetId is { } setId && !await db.RewardRuleSets.AsNoTracking().AnyAsync(s => s.Id == setId, ct))
         {
-            v.Add(Fields.RuleSetId, $"There is no rule set {setId}.");
+            v.Add(nameof(ActionInput.RuleSetId), $"There is no rule set {setId}.");
         }
 
         return v.IsValid ? null : v.ToResult<ActionRow>();
@@ -395,7 +374,7 @@ public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, Cu
     {
         Noun = "Rule set",
         Read = async (db, set, ct) => (await ToRowsAsync(db, [set], ct))[0],
-        Duplicate = (set, _) => Task.FromResult(Result<RuleSetRow>.Conflict(NameTaken(set.Name), errors: new Dictionary<string, string> { [Fields.Name] = NameTaken(set.Name) })),
+        Duplicate = (set, _) => Task.FromResult(Result<RuleSetRow>.Conflict(NameTaken(set.Name), errors: new Dictionary<string, string> { [nameof(RuleSetInput.Name)] = NameTaken(set.Name) })),
     };
 
     private static readonly EditRules<RewardAction, ActionRow> ActionRules = new()

@@ -47,9 +47,9 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, TimeProvider cl
 
             email = email?.Trim();
             var v = new Validation()
-                .Required(email, UserService.Fields.Email, "Email", 256)
-                .Check(string.IsNullOrEmpty(email) || new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email), UserService.Fields.Email, "Email is not a valid address.")
-                .Check(!string.IsNullOrEmpty(password), UserService.Fields.Password, "Password is required.");
+                .Required(email, nameof(CreateUserInput.Email), "Email", 256)
+                .Check(string.IsNullOrEmpty(email) || new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email), nameof(CreateUserInput.Email), "Email is not a valid address.")
+                .Check(!string.IsNullOrEmpty(password), nameof(CreateUserInput.Password), "Password is required.");
             if (!v.IsValid)
             {
                 return v.ToResult<ApplicationUser>();

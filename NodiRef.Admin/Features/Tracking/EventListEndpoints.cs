@@ -1,4 +1,18 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace NodiRef.Admin.Features.Tracking;
+
+/// <summary>GET /api/clicks: the event filters.</summary>
+public sealed record ClickFilters : EventFilters<EventStatus>, IListFilters<ClickQuery>
+{
+    public ClickQuery ToQuery(Validation errors) => Read(errors, (project, partner, status, from, to) => new ClickQuery(project, partner, status, from, to));
+}
+
+/// <summary>GET /api/referrals: the event filters.</summary>
+public sealed record ReferralFilters : EventFilters<EventStatus>, IListFilters<ReferralQuery>
+{
+    public ReferralQuery ToQuery(Validation errors) => Read(errors, (project, partner, status, from, to) => new ReferralQuery(project, partner, status, from, to));
+}
 
 public sealed record ClickDto(
     long Id,
@@ -39,29 +53,19 @@ public sealed record ReferralDto(
 /// <summary>Read-only lists of recorded clicks and referrals: <c>/api/clicks</c>, <c>/api/referrals</c>.</summary>
 public static class EventListEndpoints
 {
-    public static readonly ListSpec Spec = new(Filters: ApiFilters.EventFilters, Sorts: ["created_at"], Includes: []);
-
     public static void MapEventListEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/clicks", ListClicksAsync).WithTags("Clicks").WithName("ListClicks")
             .WithSummary("List clicks, newest first: filter by partner_id, project_id, status (recorded, discarded), date_from, date_to (UTC days)")
-            .WithListQuery(Spec).Produces<ApiList<ClickDto>>().ProducesValidationProblem();
+            .ProducesValidationProblem();
         api.MapGet("/referrals", ListReferralsAsync).WithTags("Referrals").WithName("ListReferrals")
             .WithSummary("List referrals, newest first: filter by partner_id, project_id, status (recorded, discarded), date_from, date_to (UTC days)")
-            .WithListQuery(Spec).Produces<ApiList<ReferralDto>>().ProducesValidationProblem();
+            .ProducesValidationProblem();
     }
 
-    private static Task<IResult> ListClicksAsync(HttpContext http, ClickService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, Spec, (query, v) =>
-        {
-            var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
-            return new ClickQuery(projectId, partnerId, status, from, to);
-        }, service.ListAsync, ClickDto.From, ct);
+    private static Task<Results<Ok<ApiList<ClickDto>>, ProblemHttpResult>> ListClicksAsync([AsParameters] ClickFilters filters, HttpContext http, ClickService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListAsync, ClickDto.From, ct);
 
-    private static Task<IResult> ListReferralsAsync(HttpContext http, ReferralService service, CancellationToken ct) =>
-        ApiLists.HandleAsync(http, Spec, (query, v) =>
-        {
-            var (partnerId, projectId, status, from, to) = ApiFilters.Events<EventStatus>(query, v);
-            return new ReferralQuery(projectId, partnerId, status, from, to);
-        }, service.ListAsync, ReferralDto.From, ct);
+    private static Task<Results<Ok<ApiList<ReferralDto>>, ProblemHttpResult>> ListReferralsAsync([AsParameters] ReferralFilters filters, HttpContext http, ReferralService service, CancellationToken ct) =>
+        ApiLists.ListAsync(http, filters, service.ListAsync, ReferralDto.From, ct);
 }

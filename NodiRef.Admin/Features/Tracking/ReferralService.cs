@@ -32,13 +32,6 @@ public sealed record ReferralQuery(
 /// <summary>Turns tracking ids into referrals, and records partners' own sessions (the public API's referral and identify).</summary>
 public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
-    public static class Fields
-    {
-        public const string TrackingId = "tracking_id";
-        public const string ExternalId = "external_id";
-        public const string PartnerId = "partner_id";
-    }
-
     /// <summary>
     /// Records a sign-up that came through a click. The partner and project are those of the click;
     /// the status is the partner's and project's as of now: an inactive partner's referral is discarded.
@@ -47,8 +40,8 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
     {
         var externalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId.Trim();
         var v = new Validation()
-            .Check(input.TrackingId is not null && input.TrackingId != Guid.Empty, Fields.TrackingId, "tracking_id is required: the id GET /v1/{code}/hit answered.")
-            .Optional(externalId, Fields.ExternalId, "external_id", Referral.ExternalIdMaxLength);
+            .Check(input.TrackingId is not null && input.TrackingId != Guid.Empty, nameof(ReferralInput.TrackingId), "tracking_id is required: the id GET /v1/{code}/hit answered.")
+            .Optional(externalId, nameof(ReferralInput.ExternalId), "external_id", Referral.ExternalIdMaxLength);
         if (!v.IsValid)
         {
             return v.ToResult<Referral>();
@@ -82,13 +75,13 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
         if (await db.Referrals.AsNoTracking().AnyAsync(r => r.TrackingId == input.TrackingId, ct))
         {
             return Result<Referral>.Conflict("This tracking_id already has its referral: one referral per tracking id.",
-                errors: new Dictionary<string, string> { [Fields.TrackingId] = "This tracking_id already has its referral." });
+                errors: new Dictionary<string, string> { [nameof(ReferralInput.TrackingId)] = "This tracking_id already has its referral." });
         }
 
         var projectKey = click.ProjectId ?? 0;
         if (externalId is not null && await db.Referrals.AsNoTracking().AnyAsync(r => r.ProjectKey == projectKey && r.ExternalId == externalId, ct))
         {
-            return v.Conflict(Fields.ExternalId, $"A referral with external_id \"{externalId}\" already exists in this project.").ToResult<Referral>();
+            return v.Conflict(nameof(ReferralInput.ExternalId), $"A referral with external_id \"{externalId}\" already exists in this project.").ToResult<Referral>();
         }
 
         var reason = click.PartnerStatus != PartnerStatus.Active ? DiscardReasons.PartnerInactive
@@ -137,7 +130,7 @@ public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, C
 
         if (input.PartnerId is null && string.IsNullOrWhiteSpace(input.PartnerExternalId))
         {
-            return Result<PartnerSession>.Invalid(Fields.PartnerId, "partner_id (or the partner's external_id) is required.");
+            return Result<PartnerSession>.Invalid(nameof(IdentifyInput.PartnerId), "partner_id (or the partner's external_id) is required.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
@@ -63,11 +64,11 @@ public static class TrackingEndpoints
 
         v1.MapPost("/referral", ReferralAsync).WithName("Referral").AllowAnonymous()
             .WithSummary("Record a sign-up that came through a click: tracking_id (required), external_id (the user's id in your system, recommended)")
-            .Produces<ReferralResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         v1.MapPost("/identify", IdentifyAsync).WithName("Identify").RequireAuthorization(SenderPolicy)
             .WithSummary("From your backend, with an API token: mark a partner's own browser session (partner_id or the partner's external_id; the browser's ip_address and user_agent), so self-referrals can be caught")
-            .Produces(StatusCodes.Status200OK).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapConvert();
 
@@ -75,23 +76,22 @@ public static class TrackingEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReferralAsync(ReferralRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
+    private static async Task<Results<Created<ReferralResponse>, ProblemHttpResult>> ReferralAsync(
+        ReferralRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
     {
         var trusted = await CallerHasTokenAsync(http);
         var client = ClientInfo.From(http, options.Value, trusted).WithReported(body.IpAddress, body.UserAgent, trusted);
         var result = await referrals.CreateAsync(new ReferralInput(body.TrackingId, body.ExternalId, client), ct);
-        return result.Succeeded
-            ? TypedResults.Json(new ReferralResponse(result.Value!.PublicId), ApiJson.Options, statusCode: StatusCodes.Status201Created)
-            : ApiResponses.Problem(result);
+        return result.Succeeded ? TypedResults.Created((string?)null, new ReferralResponse(result.Value!.PublicId)) : ApiResponses.Problem(result);
     }
 
-    private static async Task<IResult> IdentifyAsync(IdentifyRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
+    private static async Task<Results<Ok<ApiDone>, ProblemHttpResult>> IdentifyAsync(IdentifyRequest body, HttpContext http, ReferralService referrals, IOptions<TrackingOptions> options, CancellationToken ct)
     {
         // Only reached with a valid token (SenderPolicy): its forwarded details count, and the service checks its role.
         UseCaller(http);
         var client = ClientInfo.From(http, options.Value, callerHasToken: true).WithReported(body.IpAddress, body.UserAgent, trusted: true);
         var result = await referrals.IdentifyAsync(new IdentifyInput(body.PartnerId, body.ExternalId, client), ct);
-        return result.Succeeded ? TypedResults.Json(new { success = true }, ApiJson.Options) : ApiResponses.Problem(result);
+        return result.Succeeded ? TypedResults.Ok(new ApiDone(true)) : ApiResponses.Problem(result);
     }
 
     /// <summary>The services check permissions against the token the request was authorized with.</summary>

@@ -13,14 +13,6 @@ public sealed record CreateUserInput(string? Email, string? DisplayName, string?
 /// </summary>
 public sealed class UserService(IServiceScopeFactory scopes, CurrentUser currentUser, TimeProvider clock)
 {
-    public static class Fields
-    {
-        public const string Email = "email";
-        public const string DisplayName = "display_name";
-        public const string Role = "role";
-        public const string Password = "password";
-    }
-
     public async Task<Result<IReadOnlyList<UserRow>>> ListAsync(CancellationToken ct = default)
     {
         if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
@@ -56,19 +48,19 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var v = new Validation()
-            .Required(input.Email, Fields.Email, "Email", 256)
-            .Required(input.DisplayName, Fields.DisplayName, "Name", 100)
-            .Check(input.Role is not null && Roles.All.Contains(input.Role), Fields.Role, "Role must be Admin, Operator or Viewer.")
-            .Check(!string.IsNullOrEmpty(input.Password), Fields.Password, "Password is required.");
+            .Required(input.Email, nameof(CreateUserInput.Email), "Email", 256)
+            .Required(input.DisplayName, nameof(CreateUserInput.DisplayName), "Name", 100)
+            .Check(input.Role is not null && Roles.All.Contains(input.Role), nameof(CreateUserInput.Role), "Role must be Admin, Operator or Viewer.")
+            .Check(!string.IsNullOrEmpty(input.Password), nameof(CreateUserInput.Password), "Password is required.");
         var email = input.Email?.Trim() ?? "";
         if (v.IsValid && !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
         {
-            v.Add(Fields.Email, "Email is not a valid address.");
+            v.Add(nameof(CreateUserInput.Email), "Email is not a valid address.");
         }
 
         if (v.IsValid && await users.FindByEmailAsync(email) is not null)
         {
-            v.Add(Fields.Email, $"A user with email {email} already exists.");
+            v.Add(nameof(CreateUserInput.Email), $"A user with email {email} already exists.");
         }
 
         if (!v.IsValid)
@@ -96,7 +88,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
 
         if (!Roles.All.Contains(role))
         {
-            return Result<UserRow>.Invalid(Fields.Role, "Role must be Admin, Operator or Viewer.");
+            return Result<UserRow>.Invalid(nameof(CreateUserInput.Role), "Role must be Admin, Operator or Viewer.");
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -197,8 +189,8 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
         var errors = new Dictionary<string, string>();
         foreach (var e in result.Errors)
         {
-            var field = e.Code.Contains("Password", StringComparison.Ordinal) ? Fields.Password
-                : e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? Fields.Email
+            var field = e.Code.Contains("Password", StringComparison.Ordinal) ? nameof(CreateUserInput.Password)
+                : e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? nameof(CreateUserInput.Email)
                 : "";
             errors[field] = errors.TryGetValue(field, out var previous) ? previous + " " + e.Description : e.Description;
         }
