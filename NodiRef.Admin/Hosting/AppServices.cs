@@ -125,6 +125,14 @@ public static class AppServices
         return builder;
     }
 
+    /// <summary>One service per area, one instance per scope (a circuit, a request, a command).</summary>
+    public static readonly Type[] AreaServices =
+    [
+        typeof(ProjectService), typeof(PartnerService), typeof(ReferralLinkService), typeof(UserService), typeof(ClickService),
+        typeof(ReferralService), typeof(ConversionService), typeof(RuleSetService), typeof(RewardService), typeof(ApiTokenService),
+        typeof(OverviewService),
+    ];
+
     /// <summary>
     /// The service layer: one service per area, who is acting, and the people store. The host, the tests
     /// and the command line all register it here, so a new service is added once. The caller supplies the
@@ -134,17 +142,11 @@ public static class AppServices
     public static IdentityBuilder AddServiceLayer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<CurrentUser>();
-        services.AddScoped<ProjectService>();
-        services.AddScoped<PartnerService>();
-        services.AddScoped<ReferralLinkService>();
-        services.AddScoped<UserService>();
-        services.AddScoped<ClickService>();
-        services.AddScoped<ReferralService>();
-        services.AddScoped<ConversionService>();
-        services.AddScoped<RuleSetService>();
-        services.AddScoped<RewardService>();
-        services.AddScoped<ApiTokenService>();
-        services.AddScoped<OverviewService>();
+        foreach (var service in AreaServices)
+        {
+            services.AddScoped(service);
+        }
+
         services.AddSingleton<FirstAdminSetup>();
         services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();

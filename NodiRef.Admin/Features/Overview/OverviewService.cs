@@ -1,3 +1,5 @@
+using NodiRef.Admin.Features.Tracking;
+
 namespace NodiRef.Admin.Features.Overview;
 
 /// <summary>
@@ -126,19 +128,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
 
         if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            var end = query.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            recent = recent.Where(c => c.Status == EventStatus.Recorded && c.CreatedAt >= start && c.CreatedAt < end);
-            if (query.ProjectId is { } project)
-            {
-                recent = recent.Where(c => c.ProjectId == project);
-            }
-
-            if (query.PartnerId is { } partner)
-            {
-                recent = recent.Where(c => c.PartnerId == partner);
-            }
-
+            recent = ClickService.Filter(recent, new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, from, query.To));
             if (query.LinkId is { } link)
             {
                 recent = recent.Where(c => c.LinkId == link);

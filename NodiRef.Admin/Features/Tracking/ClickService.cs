@@ -94,7 +94,8 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         return Result<Page<ClickRow>>.Ok(new Page<ClickRow>(rows, (int)Math.Min(total, int.MaxValue)));
     }
 
-    private static IQueryable<Click> Filter(IQueryable<Click> q, ClickQuery query)
+    /// <summary>The clicks of the query's project, partner, status and days (the overview counts its newest clicks with it too).</summary>
+    internal static IQueryable<Click> Filter(IQueryable<Click> q, ClickQuery query)
     {
         if (query.ProjectId is { } projectId)
         {

@@ -79,75 +79,70 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
         return Result<UserRow>.Ok(ToRow(user, input.Role!));
     }
 
-    public async Task<Result<UserRow>> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
-    {
-        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
+    public Task<Result<UserRow>> ChangeRoleAsync(string userId, string role, CancellationToken ct = default) =>
+        ChangeAccountAsync<UserRow>(userId, async (users, user) =>
         {
-            return denied;
-        }
+            if (!Roles.All.Contains(role))
+            {
+                return Result<UserRow>.Invalid(nameof(CreateUserInput.Role), "Role must be Admin, Operator or Viewer.");
+            }
 
-        if (!Roles.All.Contains(role))
-        {
-            return Result<UserRow>.Invalid(nameof(CreateUserInput.Role), "Role must be Admin, Operator or Viewer.");
-        }
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastActiveAdminAsync(users, user))
+            {
+                return Result<UserRow>.Conflict("This is the last active admin; make someone else an admin first.");
+            }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return Result<UserRow>.NotFound($"User {userId} does not exist.");
-        }
-
-        var current = await users.GetRolesAsync(user);
-        if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastActiveAdminAsync(users, user))
-        {
-            return Result<UserRow>.Conflict("This is the last active admin; make someone else an admin first.");
-        }
-
-        Require(await users.RemoveFromRolesAsync(user, current), "remove the old role");
-        Require(await users.AddToRoleAsync(user, role), "add the role");
-        Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
-        return Result<UserRow>.Ok(ToRow(user, role));
-    }
+            Require(await users.RemoveFromRolesAsync(user, current), "remove the old role");
+            Require(await users.AddToRoleAsync(user, role), "add the role");
+            Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
+            return Result<UserRow>.Ok(ToRow(user, role));
+        });
 
     /// <summary>Disables (signs out everywhere and refuses sign-in) or re-enables an account.</summary>
-    public async Task<Result<UserRow>> SetDisabledAsync(string userId, bool disabled, CancellationToken ct = default)
-    {
-        if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
+    public Task<Result<UserRow>> SetDisabledAsync(string userId, bool disabled, CancellationToken ct = default) =>
+        ChangeAccountAsync<UserRow>(userId, async (users, user) =>
         {
-            return denied;
-        }
+            var me = users.GetUserId(await currentUser.GetAsync());
+            if (disabled && me == user.Id)
+            {
+                return Result<UserRow>.Conflict("You cannot disable your own account.");
+            }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return Result<UserRow>.NotFound($"User {userId} does not exist.");
-        }
+            var roles = await users.GetRolesAsync(user);
+            if (disabled && roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+            {
+                return Result<UserRow>.Conflict("This is the last active admin; it cannot be disabled.");
+            }
 
-        var me = users.GetUserId(await currentUser.GetAsync());
-        if (disabled && me == user.Id)
-        {
-            return Result<UserRow>.Conflict("You cannot disable your own account.");
-        }
-
-        var roles = await users.GetRolesAsync(user);
-        if (disabled && roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-        {
-            return Result<UserRow>.Conflict("This is the last active admin; it cannot be disabled.");
-        }
-
-        user.IsDisabled = disabled;
-        user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
-        Require(await users.UpdateAsync(user), "save the account");
-        Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
-        return Result<UserRow>.Ok(ToRow(user, roles.FirstOrDefault() ?? ""));
-    }
+            user.IsDisabled = disabled;
+            user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+            Require(await users.UpdateAsync(user), "save the account");
+            Require(await users.UpdateSecurityStampAsync(user), "sign the user out of open sessions");
+            return Result<UserRow>.Ok(ToRow(user, roles.FirstOrDefault() ?? ""));
+        });
 
     /// <summary>Sets a new password for a user who forgot theirs (the admin hands it over).</summary>
-    public async Task<Result<bool>> ResetPasswordAsync(string userId, string newPassword, CancellationToken ct = default)
+    public Task<Result<bool>> ResetPasswordAsync(string userId, string newPassword, CancellationToken ct = default) =>
+        ChangeAccountAsync<bool>(userId, async (users, user) =>
+        {
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var reset = await users.ResetPasswordAsync(user, token, newPassword);
+            if (!reset.Succeeded)
+            {
+                return Result<bool>.Invalid(IdentityErrors(reset));
+            }
+
+            await users.SetLockoutEndDateAsync(user, user.IsDisabled ? DateTimeOffset.MaxValue : null);
+            await users.ResetAccessFailedCountAsync(user);
+            return Result<bool>.Ok(true);
+        });
+
+    /// <summary>
+    /// The skeleton of every change to an existing account: the admin's permission, the user (or not found), the
+    /// change on Identity's user manager of a scope of its own.
+    /// </summary>
+    private async Task<Result<T>> ChangeAccountAsync<T>(string userId, Func<UserManager<ApplicationUser>, ApplicationUser, Task<Result<T>>> change)
     {
         if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
         {
@@ -156,22 +151,9 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return Result<bool>.NotFound($"User {userId} does not exist.");
-        }
-
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var reset = await users.ResetPasswordAsync(user, token, newPassword);
-        if (!reset.Succeeded)
-        {
-            return Result<bool>.Invalid(IdentityErrors(reset));
-        }
-
-        await users.SetLockoutEndDateAsync(user, user.IsDisabled ? DateTimeOffset.MaxValue : null);
-        await users.ResetAccessFailedCountAsync(user);
-        return Result<bool>.Ok(true);
+        return await users.FindByIdAsync(userId) is { } user
+            ? await change(users, user)
+            : Result<T>.NotFound($"User {userId} does not exist.");
     }
 
     internal static ApplicationUser NewUser(string email, string displayName, TimeProvider clock) => new()
