@@ -130,7 +130,7 @@ public static class AppServices
     [
         typeof(ProjectService), typeof(PartnerService), typeof(ReferralLinkService), typeof(UserService), typeof(ClickService),
         typeof(ReferralService), typeof(ConversionService), typeof(RuleSetService), typeof(RewardService), typeof(ApiTokenService),
-        typeof(OverviewService),
+        typeof(OverviewService), typeof(GettingStartedService),
     ];
 
     /// <summary>
@@ -151,6 +151,8 @@ public static class AppServices
         services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();
         services.AddSingleton<ConversionProcessor>();
+        // The click log's single writer (the host runs its loop as a hosted service; tests start it when they need it).
+        services.AddSingleton<ClickWriter>();
         return services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()

@@ -9,6 +9,9 @@ public sealed record OverviewQuery(DateOnly From, DateOnly To, int? ProjectId = 
     /// <summary>The longest range asked for at once (ten years of days).</summary>
     public const int MaxDays = 3_660;
 
+    /// <summary>Ranges of up to this many days also get an hourly series.</summary>
+    public const int HourlyUpToDays = 2;
+
     public int Days => To.DayNumber - From.DayNumber + 1;
 
     public OverviewQuery Previous => this with { From = From.AddDays(-Days), To = From.AddDays(-1) };
@@ -40,4 +43,49 @@ public sealed record OverviewTotals(
 public sealed record OverviewDay(DateOnly Day, long Clicks, long Referrals, long Conversions, IReadOnlyList<Money> Revenue, IReadOnlyList<Money> RewardsEarned);
 
 /// <summary>The overview of a range: its totals, the previous period's, and the days of the range.</summary>
-public sealed record Overview(OverviewQuery Query, OverviewTotals Current, OverviewTotals Previous, IReadOnlyList<OverviewDay> Days);
+/// <param name="Hours">The hours of the range, for ranges of up to <see cref="OverviewQuery.HourlyUpToDays"/> days; null for longer ones.</param>
+public sealed record Overview(OverviewQuery Query, OverviewTotals Current, OverviewTotals Previous, IReadOnlyList<OverviewDay> Days, IReadOnlyList<OverviewHour>? Hours = null);
+
+/// <summary>A point of the hourly series (ranges of up to <see cref="OverviewQuery.HourlyUpToDays"/> days): the hour starting at <see cref="Start"/> (UTC).</summary>
+public sealed record OverviewHour(DateTime Start, long Clicks, long Referrals, long Conversions, IReadOnlyList<Money> Revenue, IReadOnlyList<Money> RewardsEarned);
+
+/// <summary>What a leaderboard ranks.</summary>
+public enum LeaderboardKind
+{
+    Partners,
+    Links,
+    Projects,
+}
+
+/// <summary>What a leaderboard ranks by.</summary>
+public enum LeaderboardMetric
+{
+    Revenue,
+    Conversions,
+    Clicks,
+}
+
+/// <summary>
+/// A leaderboard of the range: the top <see cref="Take"/> partners, links or projects by a metric. Revenue ranks in one
+/// currency (<see cref="Currency"/>, or the range's most used one): amounts in different currencies are never compared.
+/// </summary>
+public sealed record LeaderboardQuery(OverviewQuery Range, LeaderboardKind Kind, LeaderboardMetric Metric = LeaderboardMetric.Revenue, string? Currency = null, int Take = 10)
+{
+    public const int MaxTake = 100;
+}
+
+/// <summary>One row of a leaderboard, with all three figures whatever it was ranked by.</summary>
+/// <param name="Detail">A partner's external id, a link's partner; nothing for a project.</param>
+/// <param name="PartnerId">The partner (of a link: its owner); null for a project.</param>
+public sealed record LeaderboardRow(int Id, string Name, string? Detail, int? PartnerId, long Clicks, long Conversions, IReadOnlyList<Money> Revenue);
+
+public sealed record Leaderboard(LeaderboardKind Kind, LeaderboardMetric Metric, string? Currency, IReadOnlyList<LeaderboardRow> Rows);
+
+/// <summary>A partner listed beside the figures: joined in the range, or with clicks but no conversion in it.</summary>
+public sealed record PartnerMention(int Id, string Name, string? ExternalId, DateTime CreatedAt, long Clicks);
+
+/// <summary>Who joined in the range (the newest first, and how many in all), and who brought clicks but no conversion.</summary>
+public sealed record OverviewPartners(long NewCount, IReadOnlyList<PartnerMention> Newest, IReadOnlyList<PartnerMention> ClicksWithoutConversion);
+
+/// <summary>A link's figures in a range (a partner's page lists its links with these).</summary>
+public sealed record LinkActivity(int LinkId, long Clicks, long Referrals, long Conversions);

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using NodiRef.Admin.Features.Tracking;
 
 namespace NodiRef.Admin.Features.Overview;
@@ -60,23 +61,267 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
                 PerCurrency(earned.Where(r => r.Status == RewardStatus.Paid)));
         }
 
+        var salesByDay = conversions.Where(c => c.Kind != ConversionTypes.Refund && c.Status == ConversionStatus.Accepted).ToLookup(c => c.Day);
+        var rewardsByDay = rewards.ToLookup(r => r.Day);
         var days = new List<OverviewDay>(query.Days);
         for (var day = query.From; day <= query.To; day = day.AddDays(1))
         {
-            var d = day;
-            days.Add(new OverviewDay(
-                d,
-                clicks.GetValueOrDefault(d),
-                referrals.GetValueOrDefault(d),
-                conversions.Where(c => c.Day == d && c.Kind != ConversionTypes.Refund && c.Status == ConversionStatus.Accepted).Sum(c => c.Count),
-                PerCurrency(conversions.Where(c => c.Day == d && c.Kind != ConversionTypes.Refund && c.Status == ConversionStatus.Accepted)),
-                PerCurrency(rewards.Where(r => r.Day == d))));
+            var sold = salesByDay[day];
+            days.Add(new OverviewDay(day, clicks.GetValueOrDefault(day), referrals.GetValueOrDefault(day), sold.Sum(c => c.Count), PerCurrency(sold), PerCurrency(rewardsByDay[day])));
         }
 
-        return Result<Overview>.Ok(new Overview(query, Totals(query.From, query.To), Totals(previous.From, previous.To), days));
+        var hours = query.Days <= OverviewQuery.HourlyUpToDays ? await HoursAsync(db, query, ct) : null;
+        return Result<Overview>.Ok(new Overview(query, Totals(query.From, query.To), Totals(previous.From, previous.To), days, hours));
     }
 
-    private static Validation Validate(OverviewQuery query) => new Validation()
+    /// <summary>
+    /// The top partners, links or projects of the range by revenue (in one currency), accepted conversions or clicks,
+    /// each with all three figures. Ranked from the rollups: clicks of the last second (not rolled up yet) are left out.
+    /// </summary>
+    public async Task<Result<Leaderboard>> LeaderboardAsync(LeaderboardQuery query, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
+        {
+            return denied;
+        }
+
+        var currency = Currency.Normalize(query.Currency);
+        var v = Validate(query.Range)
+            .Check(query.Take is >= 1 and <= LeaderboardQuery.MaxTake, nameof(LeaderboardQuery.Take), $"A leaderboard has 1 to {LeaderboardQuery.MaxTake} rows.")
+            .Check(query.Currency is null || currency is not null, nameof(LeaderboardQuery.Currency), $"Unknown currency \"{query.Currency}\": use an ISO 4217 code such as USD or EUR.")
+            .Check(Enum.IsDefined(query.Kind), nameof(LeaderboardQuery.Kind), "Rank partners, links or projects.")
+            .Check(Enum.IsDefined(query.Metric), nameof(LeaderboardQuery.Metric), "Rank by revenue, conversions or clicks.");
+        if (!v.IsValid)
+        {
+            return v.ToResult<Leaderboard>();
+        }
+
+        var range = query.Range;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sales = Sales(db, range);
+        if (query.Metric == LeaderboardMetric.Revenue && currency is null)
+        {
+            currency = await sales.GroupBy(d => d.Currency).OrderByDescending(g => g.Sum(d => d.Count)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefaultAsync(ct);
+        }
+
+        var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
+        var key = KeyOf<ConversionDaily>(query.Kind);
+        var clickKey = KeyOf<ClickDaily>(query.Kind);
+        if (query.Kind == LeaderboardKind.Projects)
+        {
+            sales = sales.Where(d => d.ProjectKey != 0);
+            clicks = clicks.Where(d => d.ProjectKey != 0);
+        }
+
+        List<int> ids = query.Metric switch
+        {
+            LeaderboardMetric.Revenue when currency is null => [],
+            LeaderboardMetric.Revenue => await sales.Where(d => d.Currency == currency).GroupBy(key)
+                .Select(g => new { g.Key, Units = (double)g.Sum(d => d.AmountWhole) * MoneyUnits.SumSplit + g.Sum(d => d.AmountRest) })
+                .OrderByDescending(g => g.Units).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
+            LeaderboardMetric.Conversions => await sales.GroupBy(key).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
+                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
+            _ => await clicks.GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
+                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
+        };
+
+        var rows = new List<LeaderboardRow>(ids.Count);
+        if (ids.Count > 0)
+        {
+            var clickCounts = await clicks.Where(In<ClickDaily>(query.Kind, ids)).GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            var money = await sales.Where(In<ConversionDaily>(query.Kind, ids)).GroupBy(d => new { Key = d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
+                .Select(g => new { g.Key.Key, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+                .ToListAsync(ct);
+            var names = await NamesAsync(db, query.Kind, ids, ct);
+            foreach (var id in ids)
+            {
+                var mine = money.Where(m => query.Kind switch { LeaderboardKind.Partners => m.Key, LeaderboardKind.Links => m.LinkId, _ => m.ProjectKey } == id).ToList();
+                var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
+                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
+                    mine.GroupBy(m => m.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                        .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(m => MoneyUnits.Combine(m.Whole, m.Rest))))).ToList()));
+            }
+        }
+
+        return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
+    }
+
+    /// <summary>
+    /// The partners who joined in the range (how many, and the newest), and the partners whose links were clicked in it
+    /// without an accepted conversion (those with the most clicks first). Partner and link filters do not apply.
+    /// </summary>
+    public async Task<Result<OverviewPartners>> PartnersAsync(OverviewQuery query, int take = 5, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
+        {
+            return denied;
+        }
+
+        var v = Validate(query).Check(take is >= 1 and <= LeaderboardQuery.MaxTake, "Take", $"Ask for 1 to {LeaderboardQuery.MaxTake} partners.");
+        if (!v.IsValid)
+        {
+            return v.ToResult<OverviewPartners>();
+        }
+
+        var start = query.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = query.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var joined = db.Partners.AsNoTracking().Where(p => p.CreatedAt >= start && p.CreatedAt < end);
+        if (query.ProjectId is { } project)
+        {
+            joined = joined.Where(p => db.PartnerProjects.Any(m => m.PartnerId == p.Id && m.ProjectId == project));
+        }
+
+        var newCount = await joined.LongCountAsync(ct);
+        var newest = await joined.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(take)
+            .Select(p => new { p.Id, p.Name, p.ExternalId, p.CreatedAt }).ToListAsync(ct);
+
+        var range = query with { PartnerId = null, LinkId = null };
+        var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
+        var converted = Sales(db, range).Select(d => d.PartnerId);
+        var idle = await clicks.Where(d => !converted.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
+            .Select(g => new { PartnerId = g.Key, Count = g.Sum(d => d.Count) })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take).ToListAsync(ct);
+
+        var ids = newest.Select(p => p.Id).Concat(idle.Select(i => i.PartnerId)).Distinct().ToList();
+        var clickCounts = await clicks.Where(d => ids.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
+            .Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var idleIds = idle.Select(i => i.PartnerId).ToList();
+        var idlePartners = await db.Partners.AsNoTracking().Where(p => idleIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.ExternalId, p.CreatedAt }).ToDictionaryAsync(p => p.Id, ct);
+
+        return Result<OverviewPartners>.Ok(new OverviewPartners(
+            newCount,
+            newest.Select(p => new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, clickCounts.GetValueOrDefault(p.Id))).ToList(),
+            idle.Where(i => idlePartners.ContainsKey(i.PartnerId))
+                .Select(i => idlePartners[i.PartnerId] is var p ? new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, i.Count) : null!).ToList()));
+    }
+
+    /// <summary>Clicks, referrals and accepted conversions per link of one partner in the range (links without any are left out).</summary>
+    public async Task<Result<IReadOnlyDictionary<int, LinkActivity>>> LinkActivityAsync(OverviewQuery query, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
+        {
+            return denied;
+        }
+
+        var v = Validate(query).Check(query.PartnerId is not null, nameof(OverviewQuery.PartnerId), "Name the partner whose links to count.");
+        if (!v.IsValid)
+        {
+            return v.ToResult<IReadOnlyDictionary<int, LinkActivity>>();
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var clicks = await Filter(db.ClickDaily.AsNoTracking(), query, query.From).Where(d => d.Status == EventStatus.Recorded)
+            .GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var referrals = await Filter(db.ReferralDaily.AsNoTracking(), query, query.From).Where(d => d.Status == EventStatus.Recorded)
+            .GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var conversions = await Sales(db, query).GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
+        {
+            recent = ClickService.Filter(recent, new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, query.From, query.To));
+            foreach (var link in await recent.Select(c => c.LinkId).ToListAsync(ct))
+            {
+                clicks[link] = clicks.GetValueOrDefault(link) + 1;
+            }
+        }
+
+        return Result<IReadOnlyDictionary<int, LinkActivity>>.Ok(clicks.Keys.Union(referrals.Keys).Union(conversions.Keys)
+            .ToDictionary(id => id, id => new LinkActivity(id, clicks.GetValueOrDefault(id), referrals.GetValueOrDefault(id), conversions.GetValueOrDefault(id))));
+    }
+
+    /// <summary>Accepted sales (not refunds) of the range, of its project, partner or link.</summary>
+    private static IQueryable<ConversionDaily> Sales(AppDbContext db, OverviewQuery query) =>
+        Filter(db.ConversionDaily.AsNoTracking(), query, query.From).Where(d => d.Status == ConversionStatus.Accepted && d.EventType != ConversionTypes.Refund);
+
+    private static Expression<Func<T, int>> KeyOf<T>(LeaderboardKind kind)
+        where T : class, IDailyRollup => kind switch
+        {
+            LeaderboardKind.Partners => d => d.PartnerId,
+            LeaderboardKind.Links => d => d.LinkId,
+            _ => d => d.ProjectKey,
+        };
+
+    private static Expression<Func<T, bool>> In<T>(LeaderboardKind kind, List<int> ids)
+        where T : class, IDailyRollup => kind switch
+        {
+            LeaderboardKind.Partners => d => ids.Contains(d.PartnerId),
+            LeaderboardKind.Links => d => ids.Contains(d.LinkId),
+            _ => d => ids.Contains(d.ProjectKey),
+        };
+
+    private static async Task<Dictionary<int, (string Name, string? Detail, int? PartnerId)>> NamesAsync(AppDbContext db, LeaderboardKind kind, List<int> ids, CancellationToken ct) => kind switch
+    {
+        LeaderboardKind.Partners => (await db.Partners.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.ExternalId }).ToListAsync(ct))
+            .ToDictionary(p => p.Id, p => (p.Name, p.ExternalId, (int?)p.Id)),
+        LeaderboardKind.Links => (await db.ReferralLinks.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Code, l.PartnerId, Partner = l.Partner!.Name }).ToListAsync(ct))
+            .ToDictionary(l => l.Id, l => (l.Code, (string?)l.Partner, (int?)l.PartnerId)),
+        _ => (await db.Projects.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
+            .ToDictionary(p => p.Id, p => (p.Name, (string?)null, (int?)null)),
+    };
+
+    /// <summary>The hours of a short range, counted from the events themselves (a short range holds few of them).</summary>
+    private static async Task<List<OverviewHour>> HoursAsync(AppDbContext db, OverviewQuery query, CancellationToken ct)
+    {
+        var start = query.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = query.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var clicks = ClickService.Filter(db.Clicks.AsNoTracking(), new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, query.From, query.To));
+        var referrals = db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status == EventStatus.Recorded);
+        var sales = db.Conversions.AsNoTracking().Where(c => c.CreatedAt >= start && c.CreatedAt < end && c.Status == ConversionStatus.Accepted && c.EventType != ConversionTypes.Refund);
+        var rewards = db.Rewards.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != RewardStatus.Reversed);
+        if (query.ProjectId is { } project)
+        {
+            referrals = referrals.Where(r => r.ProjectId == project);
+            sales = sales.Where(c => c.ProjectId == project);
+            rewards = rewards.Where(r => r.ProjectId == project);
+        }
+
+        if (query.PartnerId is { } partner)
+        {
+            referrals = referrals.Where(r => r.PartnerId == partner);
+            sales = sales.Where(c => c.PartnerId == partner);
+            rewards = rewards.Where(r => r.PartnerId == partner);
+        }
+
+        if (query.LinkId is { } link)
+        {
+            clicks = clicks.Where(c => c.LinkId == link);
+            referrals = referrals.Where(r => r.LinkId == link);
+            sales = sales.Where(c => c.LinkId == link);
+            rewards = rewards.Where(r => r.LinkId == link);
+        }
+
+        var clickHours = await clicks.GroupBy(c => new { c.CreatedAt.Date, c.CreatedAt.Hour }).Select(g => new { g.Key.Date, g.Key.Hour, Count = g.LongCount() }).ToListAsync(ct);
+        var referralHours = await referrals.GroupBy(r => new { r.CreatedAt.Date, r.CreatedAt.Hour }).Select(g => new { g.Key.Date, g.Key.Hour, Count = g.LongCount() }).ToListAsync(ct);
+        var saleHours = await sales.GroupBy(c => new { c.CreatedAt.Date, c.CreatedAt.Hour, c.Currency })
+            .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.Currency, Count = g.LongCount(), Whole = g.Sum(c => c.AmountUnits / MoneyUnits.SumSplit), Rest = g.Sum(c => c.AmountUnits % MoneyUnits.SumSplit) })
+            .ToListAsync(ct);
+        var rewardHours = await rewards.GroupBy(r => new { r.CreatedAt.Date, r.CreatedAt.Hour, r.Currency })
+            .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.Currency, Whole = g.Sum(r => r.AmountUnits / MoneyUnits.SumSplit), Rest = g.Sum(r => r.AmountUnits % MoneyUnits.SumSplit) })
+            .ToListAsync(ct);
+
+        static List<Money> Amounts(IEnumerable<(string Currency, long Whole, long Remainder)> parts) =>
+            parts.GroupBy(p => p.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(p => MoneyUnits.Combine(p.Whole, p.Remainder))))).ToList();
+
+        var hours = new List<OverviewHour>(query.Days * 24);
+        for (var at = start; at < end; at = at.AddHours(1))
+        {
+            var (date, hour) = (at.Date, at.Hour);
+            var sold = saleHours.Where(s => s.Date == date && s.Hour == hour).ToList();
+            hours.Add(new OverviewHour(
+                at,
+                clickHours.Where(c => c.Date == date && c.Hour == hour).Sum(c => c.Count),
+                referralHours.Where(r => r.Date == date && r.Hour == hour).Sum(r => r.Count),
+                sold.Sum(s => s.Count),
+                Amounts(sold.Select(s => (s.Currency, s.Whole, s.Rest))),
+                Amounts(rewardHours.Where(r => r.Date == date && r.Hour == hour).Select(r => (r.Currency, r.Whole, r.Rest)))));
+        }
+
+        return hours;
+    }
+
+    internal static Validation Validate(OverviewQuery query) => new Validation()
         .Check(query.To >= query.From, nameof(OverviewQuery.To), "The range must end on or after its first day.")
         .Check(query.Days <= OverviewQuery.MaxDays, nameof(OverviewQuery.To), $"A range can be at most {OverviewQuery.MaxDays:N0} days.")
         .Check(query.ProjectId is null or > 0, nameof(OverviewQuery.ProjectId), "A project id is a positive number.")

@@ -33,8 +33,9 @@ public static class TrackingEndpoints
     {
         services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section))
             .Validate(o => !o.InvalidTrustedProxies.Any(), "Tracking:TrustedProxies holds an entry that is neither an IP address (10.0.0.2) nor a network (10.0.0.0/8).")
+            .Validate(o => o.InvalidPublicBaseUrl is null, "Tracking:PublicBaseUrl must be an absolute http or https URL without query, e.g. https://ref.example.com.")
             .ValidateOnStart();
-        services.AddSingleton<ClickWriter>();
+        services.AddScoped<PublicUrls>();
         services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, TrackingCorsPolicyProvider>();

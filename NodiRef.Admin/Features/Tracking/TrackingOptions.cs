@@ -102,4 +102,17 @@ public sealed class TrackingOptions
 
     /// <summary>Requests per minute per client IP on the public routes (per app instance); 0 turns the limit off.</summary>
     public int RequestsPerMinutePerIp { get; set; } = 600;
+
+    /// <summary>
+    /// Where partners' share links point: <c>&lt;PublicBaseUrl&gt;/r/&lt;code&gt;</c> (e.g. <c>https://ref.example.com</c>, the public
+    /// address of the tracking routes). Unset: the address the dashboard was opened at.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Null when <see cref="PublicBaseUrl"/> is unset or an absolute http(s) URL without query or fragment.</summary>
+    public string? InvalidPublicBaseUrl =>
+        string.IsNullOrWhiteSpace(PublicBaseUrl)
+        || (Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Query.Length == 0 && uri.Fragment.Length == 0)
+            ? null
+            : PublicBaseUrl;
 }
