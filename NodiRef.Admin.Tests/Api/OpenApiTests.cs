@@ -17,7 +17,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
         "get /api/referral-links", "post /api/referral-links",
         "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
-        "get /api/clicks", "get /api/referrals",
+        "get /api/clicks", "get /api/referrals", "get /api/analytics",
         "get /api/conversions", "get /api/conversions/{id}", "post /api/conversions/{id}/accept",
         "post /api/conversions/{id}/reject", "post /api/conversions/{id}/refund",
         "get /api/rewards", "get /api/rewards/{id}", "post /api/rewards/{id}/approve", "post /api/rewards/{id}/pay", "post /api/rewards/{id}/reverse",

@@ -38,16 +38,14 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton<TimeProvider>(_app.Clock);
         Services.AddSingleton(_app.CurrentUser);
-        Services.AddSingleton(_app.Projects);
-        Services.AddSingleton(_app.Partners);
-        Services.AddSingleton(_app.Links);
-        Services.AddSingleton(_app.Users);
-        Services.AddSingleton(new NodiRef.Admin.Features.ApiTokens.ApiTokenService(_app.Database.Factory, _app.CurrentUser, _app.Clock));
-        Services.AddSingleton(_app.Clicks);
-        Services.AddSingleton(_app.Referrals);
-        Services.AddSingleton(_app.Conversions);
-        Services.AddSingleton(_app.RuleSets);
-        Services.AddSingleton(_app.Rewards);
+        // The area services of the app's own registration, as the circuit's scope holds them.
+        foreach (var service in NodiRef.Admin.Hosting.AppServices.AreaServices)
+        {
+            Services.AddSingleton(service, _app.Scope.ServiceProvider.GetRequiredService(service));
+        }
+
+        Services.AddOptions<TrackingOptions>();
+        Services.AddScoped<PublicUrls>();
     }
 
     public new async ValueTask DisposeAsync()

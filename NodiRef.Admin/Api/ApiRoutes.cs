@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Features.Conversions;
+using NodiRef.Admin.Features.Overview;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
@@ -99,6 +100,7 @@ public static class ApiRoutes
         api.MapEventListEndpoints();
         api.MapConversionEndpoints();
         api.MapRewardEndpoints();
+        api.MapAnalyticsEndpoints();
         return endpoints;
     }
 }

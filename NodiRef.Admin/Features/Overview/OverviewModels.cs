@@ -9,6 +9,9 @@ public sealed record OverviewQuery(DateOnly From, DateOnly To, int? ProjectId = 
     /// <summary>The longest range asked for at once (ten years of days).</summary>
     public const int MaxDays = 3_660;
 
+    /// <summary>The days a range can reach: far enough for any data, near enough that its previous period and its end stay valid dates.</summary>
+    public static readonly DateOnly FirstDay = new(1970, 1, 1), LastDay = new(9999, 12, 30);
+
     /// <summary>Ranges of up to this many days also get an hourly series.</summary>
     public const int HourlyUpToDays = 2;
 
@@ -77,7 +80,7 @@ public sealed record LeaderboardQuery(OverviewQuery Range, LeaderboardKind Kind,
 /// <summary>One row of a leaderboard, with all three figures whatever it was ranked by.</summary>
 /// <param name="Detail">A partner's external id, a link's partner; nothing for a project.</param>
 /// <param name="PartnerId">The partner (of a link: its owner); null for a project.</param>
-public sealed record LeaderboardRow(int Id, string Name, string? Detail, int? PartnerId, long Clicks, long Conversions, IReadOnlyList<Money> Revenue);
+public sealed record LeaderboardRow(int Id, string Name, string? Detail, int? PartnerId, long Clicks, long Referrals, long Conversions, IReadOnlyList<Money> Revenue, IReadOnlyList<Money> RewardsEarned);
 
 public sealed record Leaderboard(LeaderboardKind Kind, LeaderboardMetric Metric, string? Currency, IReadOnlyList<LeaderboardRow> Rows);
 
@@ -89,3 +92,34 @@ public sealed record OverviewPartners(long NewCount, IReadOnlyList<PartnerMentio
 
 /// <summary>A link's figures in a range (a partner's page lists its links with these).</summary>
 public sealed record LinkActivity(int LinkId, long Clicks, long Referrals, long Conversions);
+
+/// <summary>How the analytics API groups a range.</summary>
+public enum AnalyticsGrouping
+{
+    Day,
+    Hour,
+    Partner,
+    Link,
+    Project,
+    Event,
+}
+
+/// <summary>
+/// What the analytics API is asked for: the range's totals (and the previous period's), grouped by day, hour (ranges of up
+/// to <see cref="MaxHourDays"/> days), partner, link or project (the top <see cref="Limit"/> by <see cref="OrderBy"/>), or event.
+/// </summary>
+public sealed record AnalyticsQuery(OverviewQuery Range, AnalyticsGrouping GroupBy = AnalyticsGrouping.Day, LeaderboardMetric OrderBy = LeaderboardMetric.Revenue, string? Currency = null, int Limit = 10)
+{
+    public const int MaxHourDays = 7;
+}
+
+/// <summary>One group of an analytics answer: a day ("2026-11-30"), an hour ("2026-11-30T14:00:00Z"), an id, or an event kind.</summary>
+public sealed record AnalyticsGroup(string Key, string? Name, long Clicks, long Referrals, long Conversions, IReadOnlyList<Money> Revenue, IReadOnlyList<Money> RewardsEarned);
+
+public sealed record Analytics(OverviewQuery Range, AnalyticsGrouping GroupBy, OverviewTotals Totals, OverviewTotals Previous, IReadOnlyList<AnalyticsGroup> Groups);
+
+/// <summary>The event kinds of <see cref="AnalyticsGrouping.Event"/>.</summary>
+public static class AnalyticsEvents
+{
+    public const string Click = "click", Referral = "referral";
+}

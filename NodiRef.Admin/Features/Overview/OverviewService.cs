@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using NodiRef.Admin.Features.Tracking;
 
@@ -11,7 +12,9 @@ namespace NodiRef.Admin.Features.Overview;
 /// </summary>
 public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
 {
-    public async Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default)
+    public Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default) => GetAsync(query, query.Days <= OverviewQuery.HourlyUpToDays, ct);
+
+    private async Task<Result<Overview>> GetAsync(OverviewQuery query, bool withHours, CancellationToken ct)
     {
         if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
         {
@@ -70,7 +73,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             days.Add(new OverviewDay(day, clicks.GetValueOrDefault(day), referrals.GetValueOrDefault(day), sold.Sum(c => c.Count), PerCurrency(sold), PerCurrency(rewardsByDay[day])));
         }
 
-        var hours = query.Days <= OverviewQuery.HourlyUpToDays ? await HoursAsync(db, query, ct) : null;
+        var hours = withHours ? await HoursAsync(db, query, ct) : null;
         return Result<Overview>.Ok(new Overview(query, Totals(query.From, query.To), Totals(previous.From, previous.To), days, hours));
     }
 
@@ -129,6 +132,12 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         if (ids.Count > 0)
         {
             var clickCounts = await clicks.Where(In<ClickDaily>(query.Kind, ids)).GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            var referralCounts = await Filter(db.ReferralDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded).Where(In<ReferralDaily>(query.Kind, ids))
+                .GroupBy(KeyOf<ReferralDaily>(query.Kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            var earned = await Filter(db.RewardDaily.AsNoTracking(), range, range.From).Where(d => d.Status != RewardStatus.Reversed).Where(In<RewardDaily>(query.Kind, ids))
+                .GroupBy(d => new { d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
+                .Select(g => new { g.Key.PartnerId, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+                .ToListAsync(ct);
             var money = await sales.Where(In<ConversionDaily>(query.Kind, ids)).GroupBy(d => new { Key = d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
                 .Select(g => new { g.Key.Key, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
                 .ToListAsync(ct);
@@ -137,13 +146,87 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             {
                 var mine = money.Where(m => query.Kind switch { LeaderboardKind.Partners => m.Key, LeaderboardKind.Links => m.LinkId, _ => m.ProjectKey } == id).ToList();
                 var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
-                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
-                    mine.GroupBy(m => m.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                        .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(m => MoneyUnits.Combine(m.Whole, m.Rest))))).ToList()));
+                var rewarded = earned.Where(e => query.Kind switch { LeaderboardKind.Partners => e.PartnerId, LeaderboardKind.Links => e.LinkId, _ => e.ProjectKey } == id);
+                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickCounts.GetValueOrDefault(id), referralCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
+                    Amounts(mine.Select(m => (m.Currency, m.Whole, m.Rest))), Amounts(rewarded.Select(e => (e.Currency, e.Whole, e.Rest)))));
             }
         }
 
         return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
+    }
+
+    /// <summary>The analytics API: the range's totals and the previous period's, grouped as asked.</summary>
+    public async Task<Result<Analytics>> AnalyticsAsync(AnalyticsQuery query, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
+        {
+            return denied;
+        }
+
+        var v = Validate(query.Range)
+            .Check(Enum.IsDefined(query.GroupBy), nameof(AnalyticsQuery.GroupBy), "Group by day, hour, partner, link, project or event.")
+            .Check(query.GroupBy != AnalyticsGrouping.Hour || query.Range.Days <= AnalyticsQuery.MaxHourDays, nameof(AnalyticsQuery.GroupBy),
+                $"Grouping by hour takes ranges of up to {AnalyticsQuery.MaxHourDays} days; group longer ones by day.");
+        if (!v.IsValid)
+        {
+            return v.ToResult<Analytics>();
+        }
+
+        var overview = await GetAsync(query.Range, query.GroupBy == AnalyticsGrouping.Hour, ct);
+        if (!overview.Succeeded)
+        {
+            return overview.As<Analytics>();
+        }
+
+        var o = overview.Value!;
+        IReadOnlyList<AnalyticsGroup> groups;
+        switch (query.GroupBy)
+        {
+            case AnalyticsGrouping.Day:
+                groups = o.Days.Select(d => new AnalyticsGroup(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, d.Clicks, d.Referrals, d.Conversions, d.Revenue, d.RewardsEarned)).ToList();
+                break;
+            case AnalyticsGrouping.Hour:
+                groups = o.Hours!.Select(h => new AnalyticsGroup(h.Start.ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture), null, h.Clicks, h.Referrals, h.Conversions, h.Revenue, h.RewardsEarned)).ToList();
+                break;
+            case AnalyticsGrouping.Event:
+                groups = await EventGroupsAsync(query.Range, o.Current, ct);
+                break;
+            default:
+                var kind = query.GroupBy switch { AnalyticsGrouping.Partner => LeaderboardKind.Partners, AnalyticsGrouping.Link => LeaderboardKind.Links, _ => LeaderboardKind.Projects };
+                var board = await LeaderboardAsync(new LeaderboardQuery(query.Range, kind, query.OrderBy, query.Currency, query.Limit), ct);
+                if (!board.Succeeded)
+                {
+                    return board.As<Analytics>();
+                }
+
+                groups = board.Value!.Rows.Select(r => new AnalyticsGroup(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, r.Clicks, r.Referrals, r.Conversions, r.Revenue, r.RewardsEarned)).ToList();
+                break;
+        }
+
+        return Result<Analytics>.Ok(new Analytics(query.Range, query.GroupBy, o.Current, o.Previous, groups));
+    }
+
+    /// <summary>Clicks, referrals and accepted conversions per event type (purchase, subscription, refund) with their amounts.</summary>
+    private async Task<List<AnalyticsGroup>> EventGroupsAsync(OverviewQuery range, OverviewTotals totals, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var kinds = await Filter(db.ConversionDaily.AsNoTracking(), range, range.From).Where(d => d.Status == ConversionStatus.Accepted)
+            .GroupBy(d => new { d.EventType, d.Currency })
+            .Select(g => new { g.Key.EventType, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+            .ToListAsync(ct);
+        var groups = new List<AnalyticsGroup>
+        {
+            new(AnalyticsEvents.Click, "Clicks", totals.Clicks, 0, 0, [], []),
+            new(AnalyticsEvents.Referral, "Referrals", 0, totals.Referrals, 0, [], []),
+        };
+        foreach (var type in ConversionTypes.All)
+        {
+            var of = kinds.Where(k => k.EventType == type).ToList();
+            groups.Add(new AnalyticsGroup(type, type == ConversionTypes.Refund ? "Refunds (accepted)" : $"Conversions: {type}", 0, 0, of.Sum(k => k.Count),
+                Amounts(of.Select(k => (k.Currency, k.Whole, k.Rest))), []));
+        }
+
+        return groups;
     }
 
     /// <summary>
@@ -300,10 +383,6 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.Currency, Whole = g.Sum(r => r.AmountUnits / MoneyUnits.SumSplit), Rest = g.Sum(r => r.AmountUnits % MoneyUnits.SumSplit) })
             .ToListAsync(ct);
 
-        static List<Money> Amounts(IEnumerable<(string Currency, long Whole, long Remainder)> parts) =>
-            parts.GroupBy(p => p.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(p => MoneyUnits.Combine(p.Whole, p.Remainder))))).ToList();
-
         var hours = new List<OverviewHour>(query.Days * 24);
         for (var at = start; at < end; at = at.AddHours(1))
         {
@@ -322,6 +401,8 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
     }
 
     internal static Validation Validate(OverviewQuery query) => new Validation()
+        .Check(query.From >= OverviewQuery.FirstDay, nameof(OverviewQuery.From), $"Days start on {OverviewQuery.FirstDay:yyyy-MM-dd}.")
+        .Check(query.To <= OverviewQuery.LastDay, nameof(OverviewQuery.To), $"Days end on {OverviewQuery.LastDay:yyyy-MM-dd}.")
         .Check(query.To >= query.From, nameof(OverviewQuery.To), "The range must end on or after its first day.")
         .Check(query.Days <= OverviewQuery.MaxDays, nameof(OverviewQuery.To), $"A range can be at most {OverviewQuery.MaxDays:N0} days.")
         .Check(query.ProjectId is null or > 0, nameof(OverviewQuery.ProjectId), "A project id is a positive number.")
@@ -388,6 +469,11 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
 
         return days;
     }
+
+    /// <summary>Split sums per currency, put together exactly.</summary>
+    private static List<Money> Amounts(IEnumerable<(string Currency, long Whole, long Remainder)> parts) =>
+        parts.GroupBy(p => p.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(p => MoneyUnits.Combine(p.Whole, p.Remainder))))).ToList();
 
     private static List<Money> PerCurrency<TStatus>(IEnumerable<Bucket<TStatus>> buckets) =>
         buckets.GroupBy(b => b.Currency, StringComparer.Ordinal)
