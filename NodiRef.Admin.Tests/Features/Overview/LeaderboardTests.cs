@@ -1,0 +1,70 @@
+using NodiRef.Admin.Domain;
+using NodiRef.Admin.Features.Common;
+using NodiRef.Admin.Features.Overview;
+using NodiRef.Admin.Tests.Support;
+
+namespace NodiRef.Admin.Tests.Features.Overview;
+
+/// <summary>The leaderboards of a range: ranked by revenue in one currency, conversions or clicks, each row with every figure.</summary>
+public sealed class LeaderboardTests : OverviewTest
+{
+    private OverviewService Service => App.Get<OverviewService>();
+
+    [Fact]
+    public async Task Revenue_ranks_in_the_most_used_currency_and_every_row_keeps_all_its_currencies_apart()
+    {
+        var (shop, other) = await GivenTwoDaysAsync();
+        await TestClicks.RollUpAsync(App.Provider, Ct);
+        App.ActAs(Roles.Viewer);
+
+        var board = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(new OverviewQuery(Today, Today), LeaderboardKind.Partners), Ct));
+
+        Assert.Equal("USD", board.Currency);
+        Assert.Equal(["Partner of " + shop.Name, "Partner of " + other.Name], board.Rows.Select(r => r.Name));
+        var top = board.Rows[0];
+        Assert.Equal((2L, 1L, 2L), (top.Clicks, top.Referrals, top.Conversions));
+        Assert.Equal([new Money("EUR", 30m), new Money("USD", 100m)], top.Revenue);
+        // Rewards are earned when the processor decides (today), also for yesterday's sale: 10 + 5 USD.
+        Assert.Equal([new Money("EUR", 6m), new Money("USD", 15m)], top.RewardsEarned);
+        Assert.Equal(top.Id, top.PartnerId);
+
+        var inEuros = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(new OverviewQuery(Today, Today), LeaderboardKind.Partners, Currency: "eur"), Ct));
+        Assert.Equal("EUR", inEuros.Currency);
+        Assert.Equal(["Partner of " + shop.Name], inEuros.Rows.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task Links_and_projects_rank_by_clicks_or_conversions_and_a_link_names_its_partner()
+    {
+        var (shop, other) = await GivenTwoDaysAsync();
+        await TestClicks.RollUpAsync(App.Provider, Ct);
+        App.ActAs(Roles.Viewer);
+        var range = new OverviewQuery(Today, Today);
+
+        var byConversions = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Projects, LeaderboardMetric.Conversions), Ct));
+        var byClicks = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Links, LeaderboardMetric.Clicks, Take: 1), Ct));
+
+        Assert.Equal([(shop.Name, 2L), (other.Name, 1L)], byConversions.Rows.Select(r => (r.Name, r.Conversions)));
+        Assert.Null(byConversions.Currency);
+        var link = Assert.Single(byClicks.Rows);
+        Assert.Equal(2L, link.Clicks);
+        Assert.NotNull(link.PartnerId);
+        Assert.StartsWith("Partner of ", link.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_range_without_sales_has_an_empty_revenue_board_and_bad_requests_name_their_field()
+    {
+        App.ActAs(Roles.Viewer);
+        var range = new OverviewQuery(Today, Today);
+
+        var empty = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Partners), Ct));
+
+        Assert.Empty(empty.Rows);
+        InvalidOn(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Partners, Take: 0), Ct), nameof(LeaderboardQuery.Take));
+        InvalidOn(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Partners, Currency: "ZZZ"), Ct), nameof(LeaderboardQuery.Currency));
+        InvalidOn(await Service.LeaderboardAsync(new LeaderboardQuery(range, (LeaderboardKind)9), Ct), nameof(LeaderboardQuery.Kind));
+        App.ActAnonymously();
+        Assert.Equal(ResultStatus.Forbidden, (await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Partners), Ct)).Status);
+    }
+}
