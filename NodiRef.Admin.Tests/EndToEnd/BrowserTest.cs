@@ -150,5 +150,13 @@ public abstract class BrowserTest(BrowserSuite suite) : IAsyncLifetime
 
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
+    /// <summary>The page is no wider than the window (a phone must not scroll sideways).</summary>
+    protected static async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        var (scrollWidth, innerWidth) = (widths[0], widths[1]);
+        Assert.True(scrollWidth <= innerWidth + 1, $"The page scrolls sideways at {innerWidth} px: it is {scrollWidth} px wide.");
+    }
+
     protected static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 }

@@ -79,12 +79,5 @@ public sealed class LayoutTests(BrowserSuite suite) : BrowserTest(suite)
         await AssertNoSidewaysScrollAsync(page);
     }
 
-    private static async Task AssertNoSidewaysScrollAsync(IPage page)
-    {
-        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
-        var (scrollWidth, innerWidth) = (widths[0], widths[1]);
-        Assert.True(scrollWidth <= innerWidth + 1, $"The page scrolls sideways at {innerWidth} px: it is {scrollWidth} px wide.");
-    }
-
     private static string Css(MudColor color) => $"rgb({color.R}, {color.G}, {color.B})";
 }

@@ -16,7 +16,7 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
     public static TheoryData<string, string> Pages()
     {
         var data = new TheoryData<string, string>();
-        foreach (var page in new[] { "login", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account",
+        foreach (var page in new[] { "login", "overview", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account",
                      "referrals", "conversions", "rewards", "rule-sets", "rule-set" })
         {
             data.Add(page, "light");
@@ -47,6 +47,11 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
             case "my-account":
                 await page.GotoAsync("Account/Manage");
                 await Expect(Heading(page, "My account")).ToBeVisibleAsync();
+                break;
+            case "overview":
+                await OpenInteractiveAsync(page, "", "Overview", theme);
+                await Expect(page.Locator("[data-testid=kpi-cards]")).ToBeVisibleAsync();
+                await Expect(page.Locator("[data-testid=leaderboard-row]").First).ToBeVisibleAsync();
                 break;
             case "partner":
                 await OpenInteractiveAsync(page, $"partners/{showcase.Ada.Id}", showcase.Ada.Name, theme);
