@@ -5,9 +5,9 @@ using Bogus;
 
 namespace NodiRef.Admin.Seeder;
 
-public sealed record SeedOptions(int Partners, int Links, int Projects = 12, long Clicks = 0, int RandomSeed = 20261125);
+public sealed record SeedOptions(int Partners, int Links, int Projects = 12, long Clicks = 0, int Conversions = 0, int RandomSeed = 20261125);
 
-public sealed record SeedReport(int Projects, int Partners, int Links, long Clicks, TimeSpan Elapsed);
+public sealed record SeedReport(int Projects, int Partners, int Links, long Clicks, int Conversions, TimeSpan Elapsed);
 
 /// <summary>
 /// Fills the database with realistic projects, partners and links for demos and benchmarks.
@@ -149,10 +149,20 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
             await SeedClicksAsync(connection, options, random, firstPartnerId, ct);
         }
 
+        var conversions = options.Conversions > 0 ? await SeedConversionsAsync(connection, options, random, ct) : 0;
         await bulkLoader.EndAsync(connection, ["partners"], ct);
+        if (conversions > 0)
+        {
+            // Referrals, conversions and rewards were written around the context: their daily rollups are counted once, here.
+            await db.Database.CloseConnectionAsync();
+            await using var rollups = await dbFactory.CreateDbContextAsync(ct);
+            rollups.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+            await EventRollups.RebuildAsync(rollups, ct);
+        }
 
-        var report = new SeedReport(options.Projects, options.Partners, Math.Min(options.Links, options.Partners == 0 ? 0 : options.Links), options.Clicks, watch.Elapsed);
-        logger.LogInformation("Seeded {Projects} projects, {Partners} partners, {Links} links and {Clicks} clicks in {Elapsed}.", report.Projects, report.Partners, report.Links, report.Clicks, report.Elapsed);
+        var report = new SeedReport(options.Projects, options.Partners, Math.Min(options.Links, options.Partners == 0 ? 0 : options.Links), options.Clicks, conversions, watch.Elapsed);
+        logger.LogInformation("Seeded {Projects} projects, {Partners} partners, {Links} links, {Clicks} clicks and {Conversions} conversions in {Elapsed}.",
+            report.Projects, report.Partners, report.Links, report.Clicks, report.Conversions, report.Elapsed);
         return report;
     }
 
@@ -239,6 +249,166 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
 
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// Sign-ups and sales on the seeded clicks: about three referrals per conversion, each from a recorded click (so at its
+    /// time, link, partner and project); sales in USD, EUR and GBP with amounts from a few units to a few hundred, mostly
+    /// accepted (some rejected or held as suspicious), a few refunded; a 10 % reward per accepted sale from one rule set,
+    /// pending, approved or paid by age, reversed when refunded. Bulk-loaded in one transaction.
+    /// </summary>
+    private async Task<int> SeedConversionsAsync(DbConnection connection, SeedOptions options, Random random, CancellationToken ct)
+    {
+        var referralsWanted = (long)options.Conversions * 3;
+        var clicks = new List<(long Id, Guid TrackingId, int LinkId, int PartnerId, int? ProjectId, DateTime At)>();
+        long recorded;
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = """SELECT COUNT(*) FROM clicks WHERE "Status" = 'Recorded'""";
+            recorded = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (recorded == 0)
+        {
+            throw new InvalidOperationException("Conversions are seeded on recorded clicks: seed clicks too (--clicks).");
+        }
+
+        // Every k-th recorded click becomes a sign-up: spread over the whole history, popular links first as the clicks are.
+        var every = Math.Max(1, recorded / Math.Max(1, referralsWanted));
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = """
+                SELECT "Id", "TrackingId", "LinkId", "PartnerId", "ProjectId", "CreatedAt" FROM clicks
+                WHERE "Status" = 'Recorded' AND "Id" % @every = 0 ORDER BY "Id"
+                """;
+            Add(read, "@every", every);
+            read.CommandTimeout = 0;
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct) && clicks.Count < referralsWanted)
+            {
+                clicks.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetDateTime(5)));
+            }
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = DateTime.UtcNow;
+        var (ruleSetId, actions) = await SeedRuleSetAsync(connection, tx, now, ct);
+        var firstReferralId = await NextIdAsync(connection, tx, "referrals", ct);
+        await using (var writer = bulkLoader.CreateWriter(connection, tx, "referrals", ReferralColumns))
+        {
+            var n = 0;
+            foreach (var c in clicks)
+            {
+                // A sign-up follows its click within the hour.
+                var at = c.At.AddSeconds(random.Next(5, 3600));
+                await writer.WriteAsync([Guid.CreateVersion7(at), c.TrackingId, c.Id, c.LinkId, c.PartnerId, c.ProjectId, c.ProjectId ?? 0, $"user_{++n}",
+                    "203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36", at, nameof(EventStatus.Recorded), null], ct);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        var firstConversionId = await NextIdAsync(connection, tx, "conversions", ct);
+        var sales = new List<(long Id, int Referral, string Currency, long Units, DateTime At, ConversionStatus Status, bool Refunded)>(options.Conversions);
+        string[] currencies = ["USD", "USD", "USD", "EUR", "EUR", "GBP"];
+        await using (var writer = bulkLoader.CreateWriter(connection, tx, "conversions", ConversionColumns))
+        {
+            for (var i = 0; i < options.Conversions && clicks.Count > 0; i++)
+            {
+                // Most sign-ups buy once, some twice or more: sales are drawn from the first two thirds of the sign-ups.
+                var referral = random.Next(Math.Max(1, clicks.Count * 2 / 3));
+                var click = clicks[referral];
+                var at = click.At.AddHours(1).AddMinutes(random.Next(0, 60 * 24 * 20));
+                if (at > now)
+                {
+                    at = now.AddMinutes(-random.Next(1, 600));
+                }
+
+                var currency = currencies[random.Next(currencies.Length)];
+                var amount = decimal.Round((decimal)Math.Exp(random.NextDouble() * 4.5 + 1.5), 2);
+                var draw = random.Next(100);
+                var status = draw < 4 ? ConversionStatus.Rejected : draw < 6 ? ConversionStatus.Suspicious : ConversionStatus.Accepted;
+                var refunded = status == ConversionStatus.Accepted && random.Next(100) < 3;
+                var units = MoneyUnits.ToUnits(amount);
+                sales.Add((firstConversionId + i, referral, currency, units, at, status, refunded));
+                await writer.WriteAsync([Guid.CreateVersion7(at), $"order-{firstConversionId + i}", (long)firstReferralId + referral, click.PartnerId, click.LinkId, click.ProjectId,
+                    ConversionTypes.Purchase, units, currency, $"plan-{random.Next(1, 6)}", 1, status.ToString(), at, status == ConversionStatus.Suspicious ? null : at.AddSeconds(1),
+                    status == ConversionStatus.Suspicious ? ConversionReasons.SelfReferral : null, null, 0L], ct);
+            }
+
+            // Refunds of a few accepted sales, a week or so later (all of it).
+            var next = firstConversionId + sales.Count;
+            foreach (var sale in sales.Where(s => s.Refunded))
+            {
+                var click = clicks[sale.Referral];
+                var at = sale.At.AddDays(random.Next(1, 14));
+                at = at > now ? now : at;
+                await writer.WriteAsync([Guid.CreateVersion7(at), $"refund-{sale.Id}", (long)firstReferralId + sale.Referral, click.PartnerId, click.LinkId, click.ProjectId,
+                    ConversionTypes.Refund, sale.Units, sale.Currency, null, 1, nameof(ConversionStatus.Accepted), at, at, null, sale.Id, 0L], ct);
+                next++;
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        await using (var writer = bulkLoader.CreateWriter(connection, tx, "rewards", RewardColumns))
+        {
+            foreach (var sale in sales.Where(s => s.Status == ConversionStatus.Accepted))
+            {
+                var click = clicks[sale.Referral];
+                var age = now - sale.At;
+                var status = sale.Refunded ? RewardStatus.Reversed : age > TimeSpan.FromDays(60) ? RewardStatus.Paid : age > TimeSpan.FromDays(30) ? RewardStatus.Approved : RewardStatus.Pending;
+                var at = sale.At.AddSeconds(1);
+                await writer.WriteAsync([sale.Id, click.PartnerId, click.LinkId, click.ProjectId, ruleSetId, actions[sale.Currency], sale.Units / 10, sale.Currency, status.ToString(), at,
+                    status is RewardStatus.Approved or RewardStatus.Paid ? at.AddDays(30) : null, status == RewardStatus.Paid ? at.AddDays(60) : null, 0L], ct);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return sales.Count;
+    }
+
+    /// <summary>One program-wide rule set: 10 % of each sale, in each seeded currency.</summary>
+    private static async Task<(int RuleSetId, Dictionary<string, int> Actions)> SeedRuleSetAsync(DbConnection connection, DbTransaction tx, DateTime now, CancellationToken ct)
+    {
+        int ruleSetId;
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO reward_rule_sets ("Name", "Description", "Scope", "ScopeId", "IsActive", "CreatedAt", "UpdatedAt", "Version")
+                VALUES (@name, 'Seeded: 10 % of every sale', 'All', NULL, @active, @now, @now, 0) RETURNING "Id"
+                """;
+            Add(cmd, "@name", $"Demo rewards {now:yyyyMMddHHmmss}");
+            Add(cmd, "@active", true);
+            Add(cmd, "@now", now);
+            ruleSetId = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var actions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var currency in new[] { "USD", "EUR", "GBP" })
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO reward_actions ("RuleSetId", "ActionType", "RewardType", "RewardAmountUnits", "MaxCapUnits", "Currency", "CreatedAt", "UpdatedAt", "Version")
+                VALUES (@set, 'purchase', 'Percentage', @amount, NULL, @currency, @now, @now, 0) RETURNING "Id"
+                """;
+            Add(cmd, "@set", ruleSetId);
+            Add(cmd, "@amount", MoneyUnits.ToUnits(10m));
+            Add(cmd, "@currency", currency);
+            Add(cmd, "@now", now);
+            actions[currency] = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return (ruleSetId, actions);
+    }
+
+    private static readonly string[] ReferralColumns = ["PublicId", "TrackingId", "ClickId", "LinkId", "PartnerId", "ProjectId", "ProjectKey", "ExternalId", "IpAddress", "UserAgent", "CreatedAt", "Status", "DiscardReason"];
+    private static readonly string[] ConversionColumns =
+        ["PublicId", "EventKey", "ReferralId", "PartnerId", "LinkId", "ProjectId", "EventType", "AmountUnits", "Currency", "ProductId", "Quantity", "Status", "CreatedAt", "ProcessedAt", "Reason", "ReversesConversionId", "Version"];
+    private static readonly string[] RewardColumns = ["ConversionId", "PartnerId", "LinkId", "ProjectId", "RuleSetId", "ActionId", "AmountUnits", "Currency", "Status", "CreatedAt", "ApprovedAt", "PaidAt", "Version"];
 
     private static readonly string[] PartnerColumns = ["Id", "Name", "NameSearch", "ExternalId", "Status", "DefaultProjectId", "CreatedAt", "UpdatedAt", "Version"];
     private static readonly string[] LinkColumns = ["Code", "CodeKey", "PartnerId", "ProjectId", "TargetUrl", "Metadata", "CreatedAt", "UpdatedAt", "Version"];

@@ -34,4 +34,34 @@ public sealed class DemoDataSeederTests : ServiceTest
         var page = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: "after"), Ct));
         Assert.Equal(["After The Seed"], page.Items.Select(p => p.Name));
     }
+
+    [Fact]
+    public async Task Seeds_sign_ups_sales_refunds_and_rewards_on_the_clicks_with_their_rollups_and_the_overview_reads_them()
+    {
+        var seeder = new DemoDataSeeder(App.Database.Factory, App.Get<IBulkLoader>(), NullLogger<DemoDataSeeder>.Instance);
+
+        var report = await seeder.SeedAsync(new SeedOptions(Partners: 200, Links: 300, Projects: 3, Clicks: 6_000, Conversions: 400), Ct);
+
+        Assert.Equal(400, report.Conversions);
+        await using var db = App.Database.CreateContext();
+        var sales = await db.Conversions.AsNoTracking().Where(c => c.EventType == ConversionTypes.Purchase).ToListAsync(Ct);
+        Assert.Equal(400, sales.Count);
+        Assert.Equal(1_200, await db.Referrals.CountAsync(Ct));
+        Assert.Equal(["EUR", "GBP", "USD"], sales.Select(c => c.Currency).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(sales, c => c.Status == ConversionStatus.Rejected);
+        Assert.All(sales, c => Assert.InRange(c.Amount, 1m, 1_000m));
+        var refunds = await db.Conversions.AsNoTracking().Where(c => c.EventType == ConversionTypes.Refund).ToListAsync(Ct);
+        Assert.All(refunds, r => Assert.Contains(sales, s => s.Id == r.ReversesConversionId && s.Status == ConversionStatus.Accepted));
+        var rewards = await db.Rewards.AsNoTracking().ToListAsync(Ct);
+        Assert.Equal(sales.Count(c => c.Status == ConversionStatus.Accepted), rewards.Count);
+        Assert.Equal(refunds.Count, rewards.Count(r => r.Status == RewardStatus.Reversed));
+        Assert.Contains(rewards, r => r.Status == RewardStatus.Paid);
+
+        // The rollups are in step with the rows (RollupCheck at the end of the test), and the overview sums them.
+        App.ActAs(Roles.Viewer);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var all = Ok(await App.Get<NodiRef.Admin.Features.Overview.OverviewService>().GetAsync(new(today.AddDays(1 - NodiRef.Admin.Features.Overview.OverviewQuery.MaxDays), today), Ct));
+        Assert.Equal(sales.Count(c => c.Status == ConversionStatus.Accepted), all.Current.Conversions);
+        Assert.Equal(1_200, all.Current.Referrals);
+    }
 }
