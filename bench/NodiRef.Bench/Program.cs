@@ -10,14 +10,16 @@ using NodiRef.Bench;
 // Usage (see bench/README.md); the database is a SQLite file (--db) or PostgreSQL (--postgres "<connection string>"):
 //   grid --db <seeded.db> | --postgres <cs> [--iterations 30]     partners grid server queries: median and p95 per query shape
 //   clicks --db <seeded.db> | --postgres <cs> [--iterations 30]   Clicks grid queries and partner totals
-//   page --url <app url> --email E --password P [--iterations 10]
-//                                               time from navigation to the first grid row in Chromium
+//   overview --db <seeded.db> | --postgres <cs> [--iterations 30]  the home page's data (last 30 days, all time) and its parts
+//   page --url <app url> --email E --password P [--iterations 10] [--path partners --wait <css>]
+//                                               time from navigation until the element is visible in Chromium
 //   load --url <app url> (--path /p | --paths <file, one target a line>) [--connections 64] [--seconds 15]
 //                                               HTTP load with exact answer counts: waits for every request in flight
 var iterations = int.Parse(Arg("--iterations") ?? "30", System.Globalization.CultureInfo.InvariantCulture);
 if (args.FirstOrDefault() == "page")
 {
-    await PageLoad.RunAsync(Arg("--url") ?? "http://127.0.0.1:5080/", Arg("--email")!, Arg("--password")!, iterations);
+    await PageLoad.RunAsync(Arg("--url") ?? "http://127.0.0.1:5080/", Arg("--email")!, Arg("--password")!, iterations,
+        Arg("--path") ?? "partners", Arg("--wait") ?? "tr.mud-table-row td a");
     return 0;
 }
 
@@ -35,6 +37,12 @@ if (args.FirstOrDefault() == "load")
 var (database, connectionString) = Arg("--postgres") is { } postgres
     ? (DatabaseProvider.Postgres, postgres)
     : (DatabaseProvider.Sqlite, $"Data Source={Arg("--db") ?? throw new ArgumentException("--db <seeded SQLite file> or --postgres <connection string> is required")}");
+if (args.FirstOrDefault() == "overview")
+{
+    await OverviewQueries.RunAsync(database, connectionString, iterations);
+    return 0;
+}
+
 if (args.FirstOrDefault() == "clicks")
 {
     await ClickQueries.RunAsync(database, connectionString, iterations);
