@@ -12,9 +12,9 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Conversions;
-using NodiRef.Admin.Tests.Rewards;
+using NodiRef.Admin.Tests.Features.Rewards;
 using NodiRef.Admin.Tests.Support;
-using NodiRef.Admin.Tests.Tracking;
+using NodiRef.Admin.Tests.Features.Tracking;
 
 namespace NodiRef.Admin.Tests.Api;
 

@@ -6,8 +6,8 @@ using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
 using NodiRef.Admin.Features.Rewards;
-using NodiRef.Admin.Tests.Rewards;
-using NodiRef.Admin.Tests.Tracking;
+using NodiRef.Admin.Tests.Features.Rewards;
+using NodiRef.Admin.Tests.Features.Tracking;
 
 namespace NodiRef.Admin.Tests.Api;
 

@@ -11,9 +11,9 @@ using Microsoft.Extensions.Options;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Tests.Api;
-using NodiRef.Admin.Tests.Rewards;
+using NodiRef.Admin.Tests.Features.Rewards;
 using NodiRef.Admin.Tests.Support;
-using NodiRef.Admin.Tests.Tracking;
+using NodiRef.Admin.Tests.Features.Tracking;
 
 namespace NodiRef.Admin.Tests.ScaleOut;
 
