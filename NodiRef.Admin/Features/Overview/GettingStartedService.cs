@@ -106,9 +106,16 @@ public sealed class GettingStartedService(
             : conversion.As<TestConversion>();
     }
 
-    private static Task<string?> LinkAsync(AppDbContext db, int? projectId, CancellationToken ct) =>
-        db.ReferralLinks.AsNoTracking()
-            .Where(l => projectId == null || l.ProjectId == projectId)
-            .Where(l => l.Partner!.Status == PartnerStatus.Active)
-            .OrderBy(l => l.Id).Select(l => (string?)l.Code).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The first link (of the project, when there is one) whose partner is active. Read as the first few links by id
+    /// with their partner's status: a join filtered on the partner's status would walk all partners first on SQLite.
+    /// </summary>
+    private static async Task<string?> LinkAsync(AppDbContext db, int? projectId, CancellationToken ct)
+    {
+        var links = projectId is { } project ? db.ReferralLinks.AsNoTracking().Where(l => l.ProjectId == project) : db.ReferralLinks.AsNoTracking();
+        var first = await links.OrderBy(l => l.Id).Take(50)
+            .Select(l => new { l.Code, Active = db.Partners.Where(p => p.Id == l.PartnerId).Select(p => p.Status).First() == PartnerStatus.Active })
+            .ToListAsync(ct);
+        return first.FirstOrDefault(l => l.Active)?.Code ?? (projectId is null ? null : await LinkAsync(db, null, ct));
+    }
 }

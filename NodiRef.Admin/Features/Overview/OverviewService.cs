@@ -12,7 +12,15 @@ namespace NodiRef.Admin.Features.Overview;
 /// </summary>
 public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
 {
-    public Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default) => GetAsync(query, query.Days <= OverviewQuery.HourlyUpToDays, ct);
+    public async Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ReadOverview) is { } denied)
+        {
+            return denied;
+        }
+
+        return await GetAsync(query, query.Days <= OverviewQuery.HourlyUpToDays, ct);
+    }
 
     private async Task<Result<Overview>> GetAsync(OverviewQuery query, bool withHours, CancellationToken ct)
     {
