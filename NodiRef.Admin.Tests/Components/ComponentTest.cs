@@ -17,8 +17,10 @@ namespace NodiRef.Admin.Tests.Components;
 
 /// <summary>
 /// Base of the component tests: bUnit with MudBlazor services and the app's real services on a
-/// migrated SQLite database. Call <see cref="SignInAs"/> before the first render.
+/// migrated SQLite database. Call <see cref="SignInAs"/> before the first render. The trait keeps them (and
+/// every subclass: xunit reads class traits through the inheritance chain) out of the PostgreSQL run in .ci/run.
 /// </summary>
+[Trait("Database", "SqliteOnly")]
 public abstract class ComponentTest : BunitContext, IAsyncLifetime
 {
     private TestServices? _app;

@@ -18,12 +18,14 @@ public sealed class WalCheckpointerTests() : DatabaseStrategyTest(DatabaseProvid
     [Fact]
     public async Task Committed_clicks_reach_the_database_file_when_the_interval_has_passed_and_not_before()
     {
-        // The schema into the file first, so only the clicks are left to the checkpointer.
+        // The schema into the file first, so only the clicks are left to the checkpointer. This connection
+        // stays open to the end: SQLite checkpoints when the last connection to a file closes, which other
+        // tests bring about here by clearing every connection pool of the process (SqliteConnection.ClearAllPools).
         var file = new SqliteConnectionStringBuilder(Database.ConnectionString).DataSource;
-        await using (var setup = new SqliteConnection($"Data Source={file};Pooling=False"))
+        await using var held = new SqliteConnection($"Data Source={file};Pooling=False");
+        await held.OpenAsync(Ct);
+        await using (var checkpoint = held.CreateCommand())
         {
-            await setup.OpenAsync(Ct);
-            await using var checkpoint = setup.CreateCommand();
             checkpoint.CommandText = "PRAGMA wal_checkpoint(FULL)";
             await checkpoint.ExecuteNonQueryAsync(Ct);
         }
