@@ -30,6 +30,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ReferralDaily> ReferralDaily => Set<ReferralDaily>();
     public DbSet<ConversionDaily> ConversionDaily => Set<ConversionDaily>();
     public DbSet<RewardDaily> RewardDaily => Set<RewardDaily>();
+    public DbSet<ReferralDailyProject> ReferralDailyProject => Set<ReferralDailyProject>();
+    public DbSet<ConversionDailyProject> ConversionDailyProject => Set<ConversionDailyProject>();
+    public DbSet<RewardDailyProject> RewardDailyProject => Set<RewardDailyProject>();
 
     /// <summary>The Data Protection key ring, shared by every instance (sign-in cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

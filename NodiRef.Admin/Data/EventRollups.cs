@@ -4,7 +4,8 @@ namespace NodiRef.Admin.Data;
 
 /// <summary>
 /// Keeps <see cref="ReferralDaily"/>, <see cref="ConversionDaily"/> and <see cref="RewardDaily"/> in step with
-/// the rows they count. The one home of that rule: <see cref="AppDbContext"/> calls it on every save, so a
+/// the rows they count, and their sums over links (<see cref="ReferralDailyProject"/>, <see cref="ConversionDailyProject"/>,
+/// <see cref="RewardDailyProject"/>) with them. The one home of that rule: <see cref="AppDbContext"/> calls it on every save, so a
 /// service cannot forget it, and the changes land in the save's own transaction (a failed save leaves the
 /// rollups as they were). An added row counts in its bucket; a row whose status (or amount) changes moves
 /// from its old bucket to its new one; a deleted row leaves its bucket. Rows written around the context
@@ -98,6 +99,45 @@ public sealed class EventRollups
                     "AmountRest" = reward_daily."AmountRest" + excluded."AmountRest"
                 """, ct);
         }
+
+        // The same changes summed over links, for the program's and a project's totals.
+        foreach (var (k, count) in _referrals.GroupBy(p => (p.Key.Day, p.Key.ProjectKey, p.Key.Status), p => p.Value)
+            .Select(g => (g.Key, Count: g.Sum())).Where(g => g.Count != 0).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.ProjectKey).ThenBy(g => g.Key.Status))
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO referral_daily_project ("Day", "ProjectKey", "Status", "Count")
+                VALUES ({k.Day}, {k.ProjectKey}, {k.Status.ToString()}, {count})
+                ON CONFLICT ("Day", "ProjectKey", "Status") DO UPDATE SET "Count" = referral_daily_project."Count" + excluded."Count"
+                """, ct);
+        }
+
+        foreach (var (k, s) in _conversions.GroupBy(p => (p.Key.Day, p.Key.ProjectKey, p.Key.EventType, p.Key.Currency, p.Key.Status), p => p.Value)
+            .Select(g => (g.Key, Sum: Sum.Of(g))).Where(g => !g.Sum.IsZero).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.ProjectKey)
+            .ThenBy(g => g.Key.EventType, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal).ThenBy(g => g.Key.Status))
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO conversion_daily_project ("Day", "ProjectKey", "EventType", "Currency", "Status", "Count", "AmountWhole", "AmountRest")
+                VALUES ({k.Day}, {k.ProjectKey}, {k.EventType}, {k.Currency}, {k.Status.ToString()}, {s.Count}, {s.Whole}, {s.Rest})
+                ON CONFLICT ("Day", "ProjectKey", "EventType", "Currency", "Status") DO UPDATE SET
+                    "Count" = conversion_daily_project."Count" + excluded."Count",
+                    "AmountWhole" = conversion_daily_project."AmountWhole" + excluded."AmountWhole",
+                    "AmountRest" = conversion_daily_project."AmountRest" + excluded."AmountRest"
+                """, ct);
+        }
+
+        foreach (var (k, s) in _rewards.GroupBy(p => (p.Key.Day, p.Key.ProjectKey, p.Key.Currency, p.Key.Status), p => p.Value)
+            .Select(g => (g.Key, Sum: Sum.Of(g))).Where(g => !g.Sum.IsZero).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.ProjectKey)
+            .ThenBy(g => g.Key.Currency, StringComparer.Ordinal).ThenBy(g => g.Key.Status))
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO reward_daily_project ("Day", "ProjectKey", "Currency", "Status", "Count", "AmountWhole", "AmountRest")
+                VALUES ({k.Day}, {k.ProjectKey}, {k.Currency}, {k.Status.ToString()}, {s.Count}, {s.Whole}, {s.Rest})
+                ON CONFLICT ("Day", "ProjectKey", "Currency", "Status") DO UPDATE SET
+                    "Count" = reward_daily_project."Count" + excluded."Count",
+                    "AmountWhole" = reward_daily_project."AmountWhole" + excluded."AmountWhole",
+                    "AmountRest" = reward_daily_project."AmountRest" + excluded."AmountRest"
+                """, ct);
+        }
     }
 
     /// <summary>
@@ -110,6 +150,9 @@ public sealed class EventRollups
         await db.ReferralDaily.ExecuteDeleteAsync(ct);
         await db.ConversionDaily.ExecuteDeleteAsync(ct);
         await db.RewardDaily.ExecuteDeleteAsync(ct);
+        await db.ReferralDailyProject.ExecuteDeleteAsync(ct);
+        await db.ConversionDailyProject.ExecuteDeleteAsync(ct);
+        await db.RewardDailyProject.ExecuteDeleteAsync(ct);
 
         var referrals = await db.Referrals.AsNoTracking()
             .GroupBy(r => new { r.CreatedAt.Date, r.LinkId, r.ProjectKey, r.Status, r.PartnerId })
@@ -138,6 +181,21 @@ public sealed class EventRollups
         {
             Day = DateOnly.FromDateTime(g.Key.Date), LinkId = g.Key.LinkId, ProjectKey = g.Key.ProjectKey, Currency = g.Key.Currency,
             Status = g.Key.Status, PartnerId = g.Key.PartnerId, Count = g.Count, AmountWhole = g.Whole, AmountRest = g.Rest,
+        }));
+
+        db.ReferralDailyProject.AddRange(referrals.GroupBy(g => new { g.Key.Date, g.Key.ProjectKey, g.Key.Status }).Select(p => new ReferralDailyProject
+        {
+            Day = DateOnly.FromDateTime(p.Key.Date), ProjectKey = p.Key.ProjectKey, Status = p.Key.Status, Count = p.Sum(g => g.Count),
+        }));
+        db.ConversionDailyProject.AddRange(conversions.GroupBy(g => new { g.Key.Date, g.Key.ProjectKey, g.Key.EventType, g.Key.Currency, g.Key.Status }).Select(p => new ConversionDailyProject
+        {
+            Day = DateOnly.FromDateTime(p.Key.Date), ProjectKey = p.Key.ProjectKey, EventType = p.Key.EventType, Currency = p.Key.Currency, Status = p.Key.Status,
+            Count = p.Sum(g => g.Count), AmountWhole = p.Sum(g => g.Whole), AmountRest = p.Sum(g => g.Rest),
+        }));
+        db.RewardDailyProject.AddRange(rewards.GroupBy(g => new { g.Key.Date, g.Key.ProjectKey, g.Key.Currency, g.Key.Status }).Select(p => new RewardDailyProject
+        {
+            Day = DateOnly.FromDateTime(p.Key.Date), ProjectKey = p.Key.ProjectKey, Currency = p.Key.Currency, Status = p.Key.Status,
+            Count = p.Sum(g => g.Count), AmountWhole = p.Sum(g => g.Whole), AmountRest = p.Sum(g => g.Rest),
         }));
 
         await db.SaveChangesAsync(ct);
@@ -189,6 +247,8 @@ public sealed class EventRollups
     private readonly record struct Sum(long Count, long Whole, long Rest)
     {
         public bool IsZero => Count == 0 && Whole == 0 && Rest == 0;
+
+        public static Sum Of(IEnumerable<Sum> sums) => sums.Aggregate(default(Sum), (a, b) => new Sum(a.Count + b.Count, a.Whole + b.Whole, a.Rest + b.Rest));
 
         public Sum Add(int sign, long units) => new(Count + sign, Whole + (sign * (units / MoneyUnits.SumSplit)), Rest + (sign * (units % MoneyUnits.SumSplit)));
     }

@@ -55,6 +55,50 @@ public sealed class RewardDaily : IDailyRollup, IMoneyRollup
     public long AmountRest { get; set; }
 }
 
+/// <summary>
+/// <see cref="ReferralDaily"/> summed over links: referrals per day, project and status, a few rows a day in all,
+/// so the program's or a project's sign-ups over any range are a small sum. Kept with it, in the same statement batch.
+/// </summary>
+public sealed class ReferralDailyProject : IProjectDailyRollup
+{
+    public DateOnly Day { get; set; }
+    public int ProjectKey { get; set; }
+    public EventStatus Status { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary><see cref="ConversionDaily"/> summed over links: per day, project, kind, currency and status.</summary>
+public sealed class ConversionDailyProject : IProjectDailyRollup, IMoneyRollup
+{
+    public DateOnly Day { get; set; }
+    public int ProjectKey { get; set; }
+    public string EventType { get; set; } = ConversionTypes.Purchase;
+    public string Currency { get; set; } = "USD";
+    public ConversionStatus Status { get; set; }
+    public long Count { get; set; }
+    public long AmountWhole { get; set; }
+    public long AmountRest { get; set; }
+}
+
+/// <summary><see cref="RewardDaily"/> summed over links: per day, project, currency and status.</summary>
+public sealed class RewardDailyProject : IProjectDailyRollup, IMoneyRollup
+{
+    public DateOnly Day { get; set; }
+    public int ProjectKey { get; set; }
+    public string Currency { get; set; } = "USD";
+    public RewardStatus Status { get; set; }
+    public long Count { get; set; }
+    public long AmountWhole { get; set; }
+    public long AmountRest { get; set; }
+}
+
+/// <summary>A rollup row of one day and project (0: none), summed over links and partners.</summary>
+public interface IProjectDailyRollup
+{
+    DateOnly Day { get; }
+    int ProjectKey { get; }
+}
+
 /// <summary>A rollup row's amount in two exact parts: the units are <c>AmountWhole * SumSplit + AmountRest</c>.</summary>
 public interface IMoneyRollup
 {

@@ -39,20 +39,36 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var clicks = await ClicksByDayAsync(db, query, previous.From, ct);
-        var referrals = await Filter(db.ReferralDaily.AsNoTracking(), query, previous.From)
+        // The program or a project: the sums over links, a few rows a day; a partner or link: the per-link rows.
+        var programWide = query.PartnerId is null && query.LinkId is null;
+        var referralRows = programWide
+            ? ForProject(db.ReferralDailyProject.AsNoTracking(), query, previous.From).Select(d => new Row<EventStatus> { Day = d.Day, Status = d.Status, Count = d.Count })
+            : Filter(db.ReferralDaily.AsNoTracking(), query, previous.From).Select(d => new Row<EventStatus> { Day = d.Day, Status = d.Status, Count = d.Count });
+        var conversionRows = programWide
+            ? ForProject(db.ConversionDailyProject.AsNoTracking(), query, previous.From).Select(d => new Row<ConversionStatus>
+                { Day = d.Day, Kind = d.EventType, Currency = d.Currency, Status = d.Status, Count = d.Count, Whole = d.AmountWhole, Rest = d.AmountRest })
+            : Filter(db.ConversionDaily.AsNoTracking(), query, previous.From).Select(d => new Row<ConversionStatus>
+                { Day = d.Day, Kind = d.EventType, Currency = d.Currency, Status = d.Status, Count = d.Count, Whole = d.AmountWhole, Rest = d.AmountRest });
+        var rewardRows = programWide
+            ? ForProject(db.RewardDailyProject.AsNoTracking(), query, previous.From).Select(d => new Row<RewardStatus>
+                { Day = d.Day, Currency = d.Currency, Status = d.Status, Count = d.Count, Whole = d.AmountWhole, Rest = d.AmountRest })
+            : Filter(db.RewardDaily.AsNoTracking(), query, previous.From).Select(d => new Row<RewardStatus>
+                { Day = d.Day, Currency = d.Currency, Status = d.Status, Count = d.Count, Whole = d.AmountWhole, Rest = d.AmountRest });
+
+        var referrals = await referralRows
             .Where(d => d.Status == EventStatus.Recorded)
             .GroupBy(d => d.Day)
             .Select(g => new { Day = g.Key, Count = g.Sum(d => d.Count) })
             .ToDictionaryAsync(d => d.Day, d => d.Count, ct);
-        var conversions = await Filter(db.ConversionDaily.AsNoTracking(), query, previous.From)
+        var conversions = await conversionRows
             .Where(d => d.Status == ConversionStatus.Accepted || d.Status == ConversionStatus.Suspicious)
-            .GroupBy(d => new { d.Day, d.EventType, d.Currency, d.Status })
-            .Select(g => new Bucket<ConversionStatus>(g.Key.Day, g.Key.EventType, g.Key.Currency, g.Key.Status, g.Sum(d => d.Count), g.Sum(d => d.AmountWhole), g.Sum(d => d.AmountRest)))
+            .GroupBy(d => new { d.Day, d.Kind, d.Currency, d.Status })
+            .Select(g => new Bucket<ConversionStatus>(g.Key.Day, g.Key.Kind, g.Key.Currency, g.Key.Status, g.Sum(d => d.Count), g.Sum(d => d.Whole), g.Sum(d => d.Rest)))
             .ToListAsync(ct);
-        var rewards = await Filter(db.RewardDaily.AsNoTracking(), query, previous.From)
+        var rewards = await rewardRows
             .Where(d => d.Status != RewardStatus.Reversed)
             .GroupBy(d => new { d.Day, d.Currency, d.Status })
-            .Select(g => new Bucket<RewardStatus>(g.Key.Day, "", g.Key.Currency, g.Key.Status, g.Sum(d => d.Count), g.Sum(d => d.AmountWhole), g.Sum(d => d.AmountRest)))
+            .Select(g => new Bucket<RewardStatus>(g.Key.Day, "", g.Key.Currency, g.Key.Status, g.Sum(d => d.Count), g.Sum(d => d.Whole), g.Sum(d => d.Rest)))
             .ToListAsync(ct);
 
         OverviewTotals Totals(DateOnly from, DateOnly to)
@@ -440,6 +456,14 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         return rollups;
     }
 
+    /// <summary>Rows of the per-project sums from <paramref name="from"/> to the range's end, of its project if it names one.</summary>
+    private static IQueryable<T> ForProject<T>(IQueryable<T> rollups, OverviewQuery query, DateOnly from)
+        where T : class, IProjectDailyRollup
+    {
+        rollups = rollups.Where(d => d.Day >= from && d.Day <= query.To);
+        return query.ProjectId is { } project ? rollups.Where(d => d.ProjectKey == project) : rollups;
+    }
+
     /// <summary>Recorded clicks per day: the per-project rollups for the program or a project, the per-link ones otherwise, and the newest clicks.</summary>
     private async Task<Dictionary<DateOnly, long>> ClicksByDayAsync(AppDbContext db, OverviewQuery query, DateOnly from, CancellationToken ct)
     {
@@ -488,6 +512,18 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new Money(g.Key, MoneyUnits.FromUnits(g.Sum(b => MoneyUnits.Combine(b.Whole, b.Rest)))))
             .ToList();
+
+    /// <summary>A rollup row of either grain, as the range's sums read it.</summary>
+    private sealed class Row<TStatus>
+    {
+        public DateOnly Day { get; init; }
+        public string Kind { get; init; } = "";
+        public string Currency { get; init; } = "";
+        public required TStatus Status { get; init; }
+        public long Count { get; init; }
+        public long Whole { get; init; }
+        public long Rest { get; init; }
+    }
 
     private sealed record Bucket<TStatus>(DateOnly Day, string Kind, string Currency, TStatus Status, long Count, long Whole, long Rest);
 }

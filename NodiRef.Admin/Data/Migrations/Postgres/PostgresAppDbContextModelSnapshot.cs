@@ -673,6 +673,44 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("conversion_daily", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ConversionDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EventType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "ProjectKey", "EventType", "Currency", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("conversion_daily_project", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1016,6 +1054,28 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.ToTable("referral_daily", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ReferralDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "ProjectKey", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("referral_daily_project", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.ReferralLink", b =>
                 {
                     b.Property<int>("Id")
@@ -1263,6 +1323,39 @@ namespace NodiRef.Admin.Data.Migrations.Postgres
                     b.HasIndex("PartnerId", "Day");
 
                     b.ToTable("reward_daily", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "ProjectKey", "Currency", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("reward_daily_project", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>

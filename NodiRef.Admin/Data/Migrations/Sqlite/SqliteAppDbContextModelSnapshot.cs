@@ -585,6 +585,42 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.ToTable("conversion_daily", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ConversionDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProjectKey", "EventType", "Currency", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("conversion_daily_project", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -878,6 +914,28 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.ToTable("referral_daily", (string)null);
                 });
 
+            modelBuilder.Entity("NodiRef.Admin.Domain.ReferralDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProjectKey", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("referral_daily_project", (string)null);
+                });
+
             modelBuilder.Entity("NodiRef.Admin.Domain.ReferralLink", b =>
                 {
                     b.Property<int>("Id")
@@ -1095,6 +1153,38 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     b.HasIndex("PartnerId", "Day");
 
                     b.ToTable("reward_daily", (string)null);
+                });
+
+            modelBuilder.Entity("NodiRef.Admin.Domain.RewardDailyProject", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountRest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountWhole")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProjectKey", "Currency", "Status");
+
+                    b.HasIndex("ProjectKey", "Day");
+
+                    b.ToTable("reward_daily_project", (string)null);
                 });
 
             modelBuilder.Entity("NodiRef.Admin.Domain.RewardEvent", b =>
