@@ -17,8 +17,13 @@ public interface IClickCounts
     /// </summary>
     Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default);
 
-    /// <summary>The clicks the rollups do not count yet (the newest second or so), or null when they count every click.</summary>
-    Task<IQueryable<Click>?> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default);
+    /// <summary>
+    /// The clicks the rollups do not count yet (the newest second or so; none where they count every click),
+    /// read by their key alone and filtered by the caller in memory: a filter on time or status in the same
+    /// statement would lead SQLite to the log's time index and a scan of the whole range.
+    /// Only the fields a count needs are filled (id, link, partner, project, status, time).
+    /// </summary>
+    Task<IReadOnlyList<Click>> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default);
 }
 
 public static class ClickCounts
@@ -36,14 +41,10 @@ public static class ClickCounts
         }
 
         var count = await rolledUp.SumAsync(d => d.Count, ct);
-        if (await counts.NotRolledUpAsync(db, ct) is { } recent)
-        {
-            count += linkId is { } l
-                ? await recent.LongCountAsync(c => c.LinkId == l, ct)
-                : await recent.LongCountAsync(c => c.PartnerId == partnerId, ct);
-        }
-
-        return count;
+        var recent = await counts.NotRolledUpAsync(db, ct);
+        return count + (linkId is { } l
+            ? recent.LongCount(c => c.LinkId == l)
+            : recent.LongCount(c => c.PartnerId == partnerId));
     }
 }
 
@@ -66,13 +67,15 @@ public sealed class SqliteClickCounts : IClickCounts
         return new Snapshot(db, tx);
     }
 
-    public async Task<IQueryable<Click>?> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Click>> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default)
     {
         var mark = await db.ClickRollupState.AsNoTracking()
             .Where(s => s.Id == ClickRollupState.SingletonId)
             .Select(s => (long?)s.RolledUpThrough)
             .FirstOrDefaultAsync(ct) ?? 0;
-        return db.Clicks.AsNoTracking().Where(c => c.Id > mark);
+        return await db.Clicks.AsNoTracking().Where(c => c.Id > mark)
+            .Select(c => new Click { Id = c.Id, LinkId = c.LinkId, PartnerId = c.PartnerId, ProjectId = c.ProjectId, Status = c.Status, CreatedAt = c.CreatedAt })
+            .ToListAsync(ct);
     }
 
     private sealed class Snapshot(AppDbContext db, DbTransaction tx) : IAsyncDisposable
@@ -92,6 +95,6 @@ public sealed class PostgresClickCounts : IClickCounts
     public Task<IAsyncDisposable> ReadSnapshotAsync(AppDbContext db, CancellationToken ct = default) =>
         Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
-    public Task<IQueryable<Click>?> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default) =>
-        Task.FromResult<IQueryable<Click>?>(null);
+    public Task<IReadOnlyList<Click>> NotRolledUpAsync(AppDbContext db, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Click>>([]);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
@@ -18,7 +19,14 @@ internal static class OverviewQueries
     public static async Task RunAsync(DatabaseProvider database, string connectionString, int iterations)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        // BENCH_SQL=1: every statement with its time, to find the slow one.
+        services.AddLogging(b =>
+        {
+            if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1")
+            {
+                b.AddConsole().AddFilter(null, LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information);
+            }
+        });
         services.AddDataProtection();
         services.AddAppDatabase(database, o => o.UseAppDatabase(database, connectionString));
         services.AddSingleton(TimeProvider.System);

@@ -79,6 +79,11 @@ public sealed class OverviewPageTests : ComponentTest
         Assert.Equal("conversions?status=suspicious", cut.Find("[data-testid=kpi-review-link]").GetAttribute("href"));
         cut.WaitForAssertion(() => Assert.Contains("Ada Lovelace", cut.Find("[data-testid=leaderboard]").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=getting-started] [data-done=false][data-testid=step-project]"));
+
+        // Beside them, loaded on their own: both joined today; Sam's only conversion waits for review, so his click has none.
+        cut.WaitForAssertion(() => Assert.Contains("Sam Self", cut.Find("[data-testid=idle-partners]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("Ada Lovelace", cut.Find("[data-testid=idle-partners]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("New partners 2", cut.Find("[data-testid=new-partners] h2").TextContent.Trim());
     }
 
     [Fact]

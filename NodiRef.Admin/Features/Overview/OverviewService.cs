@@ -284,22 +284,38 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             .Select(p => new { p.Id, p.Name, p.ExternalId, p.CreatedAt }).ToListAsync(ct);
 
         var range = query with { PartnerId = null, LinkId = null };
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
         var converted = Sales(db, range).Select(d => d.PartnerId);
-        var idle = await clicks.Where(d => !converted.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
-            .Select(g => new { PartnerId = g.Key, Count = g.Sum(d => d.Count) })
-            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take).ToListAsync(ct);
 
-        var ids = newest.Select(p => p.Id).Concat(idle.Select(i => i.PartnerId)).Distinct().ToList();
-        var clickCounts = await clicks.Where(d => ids.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
+        // The clicks not rolled up yet, per partner: a partner with some may climb past those the rollups rank
+        // first, so the rollups give as many more candidates as there are such partners, and theirs are added.
+        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, null, EventStatus.Recorded, range.From, range.To))
+            .GroupBy(c => c.PartnerId).ToDictionary(g => g.Key, g => g.LongCount());
+        var ranked = await clicks.Where(d => !converted.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
+            .Select(g => new { PartnerId = g.Key, Count = g.Sum(d => d.Count) })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take + recent.Count).ToDictionaryAsync(g => g.PartnerId, g => g.Count, ct);
+
+        var ids = newest.Select(p => p.Id).Concat(ranked.Keys).Concat(recent.Keys).Distinct().ToList();
+        var counted = await clicks.Where(d => ids.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
             .Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        foreach (var (partner, count) in recent)
+        {
+            counted[partner] = counted.GetValueOrDefault(partner) + count;
+        }
+
+        var recentIds = recent.Keys.ToList();
+        var convertedRecent = await converted.Where(id => recentIds.Contains(id)).Distinct().ToListAsync(ct);
+        var idle = ranked.Keys.Concat(recent.Keys.Except(convertedRecent)).Distinct()
+            .Select(id => new { PartnerId = id, Count = counted.GetValueOrDefault(id) })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take).ToList();
         var idleIds = idle.Select(i => i.PartnerId).ToList();
         var idlePartners = await db.Partners.AsNoTracking().Where(p => idleIds.Contains(p.Id))
             .Select(p => new { p.Id, p.Name, p.ExternalId, p.CreatedAt }).ToDictionaryAsync(p => p.Id, ct);
 
         return Result<OverviewPartners>.Ok(new OverviewPartners(
             newCount,
-            newest.Select(p => new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, clickCounts.GetValueOrDefault(p.Id))).ToList(),
+            newest.Select(p => new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, counted.GetValueOrDefault(p.Id))).ToList(),
             idle.Where(i => idlePartners.ContainsKey(i.PartnerId))
                 .Select(i => idlePartners[i.PartnerId] is var p ? new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, i.Count) : null!).ToList()));
     }
@@ -324,13 +340,10 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         var referrals = await Filter(db.ReferralDaily.AsNoTracking(), query, query.From).Where(d => d.Status == EventStatus.Recorded)
             .GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var conversions = await Sales(db, query).GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
+        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, query.From, query.To));
+        foreach (var click in recent)
         {
-            recent = ClickService.Filter(recent, new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, query.From, query.To));
-            foreach (var link in await recent.Select(c => c.LinkId).ToListAsync(ct))
-            {
-                clicks[link] = clicks.GetValueOrDefault(link) + 1;
-            }
+            clicks[click.LinkId] = clicks.GetValueOrDefault(click.LinkId) + 1;
         }
 
         return Result<IReadOnlyDictionary<int, LinkActivity>>.Ok(clicks.Keys.Union(referrals.Keys).Union(conversions.Keys)
@@ -484,19 +497,11 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
                 .GroupBy(d => d.Day).Select(g => new { Day = g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(d => d.Day, d => d.Count, ct);
         }
 
-        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
+        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, from, query.To));
+        foreach (var click in recent.Where(c => query.LinkId == null || c.LinkId == query.LinkId))
         {
-            recent = ClickService.Filter(recent, new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, from, query.To));
-            if (query.LinkId is { } link)
-            {
-                recent = recent.Where(c => c.LinkId == link);
-            }
-
-            foreach (var at in await recent.Select(c => c.CreatedAt).ToListAsync(ct))
-            {
-                var day = DateOnly.FromDateTime(at);
-                days[day] = days.GetValueOrDefault(day) + 1;
-            }
+            var day = DateOnly.FromDateTime(click.CreatedAt);
+            days[day] = days.GetValueOrDefault(day) + 1;
         }
 
         return days;

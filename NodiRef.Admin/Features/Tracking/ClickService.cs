@@ -137,13 +137,10 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
         var days = query.PartnerId is { } partnerId
             ? await CountByDayAsync(db.ClickDaily.AsNoTracking().Where(d => d.PartnerId == partnerId), query, ct)
             : await CountByDayAsync(db.ClickDailyProject.AsNoTracking(), query, ct);
-        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
+        foreach (var click in Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), query))
         {
-            foreach (var at in await Filter(recent, query).Select(c => c.CreatedAt).ToListAsync(ct))
-            {
-                var day = DateOnly.FromDateTime(at);
-                days[day] = days.GetValueOrDefault(day) + 1;
-            }
+            var day = DateOnly.FromDateTime(click.CreatedAt);
+            days[day] = days.GetValueOrDefault(day) + 1;
         }
 
         return days;
@@ -190,13 +187,9 @@ public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, Curr
             .GroupBy(d => d.Status)
             .Select(g => new { Status = g.Key, Count = g.Sum(d => d.Count) })
             .ToListAsync(ct);
-        if (await clickCounts.NotRolledUpAsync(db, ct) is { } recent)
-        {
-            byStatus.AddRange(await recent.Where(c => c.PartnerId == partnerId)
-                .GroupBy(c => c.Status)
-                .Select(g => new { Status = g.Key, Count = g.LongCount() })
-                .ToListAsync(ct));
-        }
+        byStatus.AddRange((await clickCounts.NotRolledUpAsync(db, ct)).Where(c => c.PartnerId == partnerId)
+            .GroupBy(c => c.Status)
+            .Select(g => new { Status = g.Key, Count = g.LongCount() }));
 
         return Result<ClickTotals>.Ok(new ClickTotals(
             byStatus.Where(s => s.Status == EventStatus.Recorded).Sum(s => s.Count),
