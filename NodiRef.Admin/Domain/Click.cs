@@ -148,7 +148,7 @@ public sealed class ClickDaily : IClickRollup, IDailyRollup
 /// Clicks per day, project and status: a few rows per day in all, so totals over the whole
 /// program, a project, a status or a date range are a small sum whatever the number of clicks.
 /// </summary>
-public sealed class ClickDailyProject : IClickRollup
+public sealed class ClickDailyProject : IClickRollup, IProjectDailyRollup
 {
     public DateOnly Day { get; set; }
 

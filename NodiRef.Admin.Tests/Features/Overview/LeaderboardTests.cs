@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Overview;
@@ -50,6 +51,43 @@ public sealed class LeaderboardTests : OverviewTest
         Assert.Equal(2L, link.Clicks);
         Assert.NotNull(link.PartnerId);
         Assert.StartsWith("Partner of ", link.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_project_row_from_the_per_project_sums_holds_what_its_only_partners_row_holds_and_the_newest_clicks()
+    {
+        var (shop, _) = await GivenTwoDaysAsync();
+        await TestClicks.RollUpAsync(App.Provider, Ct);
+        ReferralLink link;
+        await using (var db = App.Database.CreateContext())
+        {
+            link = await db.ReferralLinks.AsNoTracking().SingleAsync(l => l.ProjectId == shop.Id, Ct);
+        }
+
+        await TestClicks.WriteAsync(App.Provider, link.Id, link.PartnerId, link.ProjectId, App.Clock.GetUtcNow().UtcDateTime, EventStatus.Recorded, ct: Ct);
+        App.ActAs(Roles.Viewer);
+        var range = new OverviewQuery(Today.AddDays(-1), Today);
+
+        var projects = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Projects), Ct));
+        var partners = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Partners), Ct));
+        var byClicks = Ok(await Service.LeaderboardAsync(new LeaderboardQuery(range, LeaderboardKind.Projects, LeaderboardMetric.Clicks), Ct));
+
+        var project = projects.Rows[0];
+        var partner = partners.Rows[0];
+        Assert.Equal((shop.Id, shop.Name), (project.Id, project.Name));
+        Assert.Equal(link.PartnerId, partner.Id);
+        Assert.Equal((partner.Referrals, partner.Conversions), (project.Referrals, project.Conversions));
+        Assert.Equal([new Money("EUR", 30m), new Money("USD", 150m)], project.Revenue);
+        Assert.Equal(partner.Revenue, project.Revenue);
+        Assert.Equal(partner.RewardsEarned, project.RewardsEarned);
+        // The click written after the rollup counts in both, as the log holds them (the bot's does not).
+        await using (var db = App.Database.CreateContext())
+        {
+            Assert.Equal(await db.Clicks.LongCountAsync(c => c.LinkId == link.Id && c.Status == EventStatus.Recorded, Ct), project.Clicks);
+        }
+
+        Assert.Equal(partner.Clicks, project.Clicks);
+        Assert.Equal(shop.Id, byClicks.Rows[0].Id);
     }
 
     [Fact]

@@ -131,6 +131,12 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             currency = await sales.GroupBy(d => d.Currency).OrderByDescending(g => g.Sum(d => d.Count)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefaultAsync(ct);
         }
 
+        if (query.Kind == LeaderboardKind.Projects && range.PartnerId is null && range.LinkId is null)
+        {
+            return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null,
+                await ProjectRowsAsync(db, range, query.Metric, currency, query.Take, ct)));
+        }
+
         var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
         var key = KeyOf<ConversionDaily>(query.Kind);
         var clickKey = KeyOf<ClickDaily>(query.Kind);
@@ -140,6 +146,13 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             clicks = clicks.Where(d => d.ProjectKey != 0);
         }
 
+        // The clicks not rolled up yet, per row: ranked by clicks, each of their rows may climb past those the
+        // rollups rank first, so the rollups give as many more candidates, and every candidate is counted whole.
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
+        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, range.PartnerId, EventStatus.Recorded, range.From, range.To)).AsEnumerable()
+            .Where(c => range.LinkId == null || c.LinkId == range.LinkId)
+            .Select(c => query.Kind switch { LeaderboardKind.Partners => c.PartnerId, LeaderboardKind.Links => c.LinkId, _ => c.ProjectId ?? 0 })
+            .Where(k => k != 0).GroupBy(k => k).ToDictionary(g => g.Key, g => g.LongCount());
         List<int> ids = query.Metric switch
         {
             LeaderboardMetric.Revenue when currency is null => [],
@@ -148,14 +161,24 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
                 .OrderByDescending(g => g.Units).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
             LeaderboardMetric.Conversions => await sales.GroupBy(key).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
-            _ => await clicks.GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
-                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
+            _ => (await clicks.GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
+                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take + recent.Count).Select(g => g.Key).ToListAsync(ct)).Union(recent.Keys).ToList(),
         };
 
         var rows = new List<LeaderboardRow>(ids.Count);
         if (ids.Count > 0)
         {
-            var clickCounts = await clicks.Where(In<ClickDaily>(query.Kind, ids)).GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            var clickTotals = await clicks.Where(In<ClickDaily>(query.Kind, ids)).GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            foreach (var (id, count) in recent)
+            {
+                clickTotals[id] = clickTotals.GetValueOrDefault(id) + count;
+            }
+
+            if (query.Metric == LeaderboardMetric.Clicks)
+            {
+                ids = ids.OrderByDescending(id => clickTotals.GetValueOrDefault(id)).ThenBy(id => id).Take(query.Take).ToList();
+            }
+
             var referralCounts = await Filter(db.ReferralDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded).Where(In<ReferralDaily>(query.Kind, ids))
                 .GroupBy(KeyOf<ReferralDaily>(query.Kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
             var earned = await Filter(db.RewardDaily.AsNoTracking(), range, range.From).Where(d => d.Status != RewardStatus.Reversed).Where(In<RewardDaily>(query.Kind, ids))
@@ -171,12 +194,59 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
                 var mine = money.Where(m => query.Kind switch { LeaderboardKind.Partners => m.Key, LeaderboardKind.Links => m.LinkId, _ => m.ProjectKey } == id).ToList();
                 var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
                 var rewarded = earned.Where(e => query.Kind switch { LeaderboardKind.Partners => e.PartnerId, LeaderboardKind.Links => e.LinkId, _ => e.ProjectKey } == id);
-                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickCounts.GetValueOrDefault(id), referralCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
+                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickTotals.GetValueOrDefault(id), referralCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
                     Amounts(mine.Select(m => (m.Currency, m.Whole, m.Rest))), Amounts(rewarded.Select(e => (e.Currency, e.Whole, e.Rest)))));
             }
         }
 
         return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
+    }
+
+    /// <summary>
+    /// The projects ranked from the per-project rollups (a few rows a day each): every project's figures for the
+    /// range in four small sums, ranked here, rather than the per-link rows of every link grouped by project.
+    /// </summary>
+    private async Task<List<LeaderboardRow>> ProjectRowsAsync(AppDbContext db, OverviewQuery range, LeaderboardMetric metric, string? currency, int take, CancellationToken ct)
+    {
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
+        var clicks = await ForProject(db.ClickDailyProject.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded && d.ProjectKey != 0)
+            .GroupBy(d => d.ProjectKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        foreach (var click in ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, null, EventStatus.Recorded, range.From, range.To)))
+        {
+            if (click.ProjectId is { } project)
+            {
+                clicks[project] = clicks.GetValueOrDefault(project) + 1;
+            }
+        }
+
+        var referrals = await ForProject(db.ReferralDailyProject.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded && d.ProjectKey != 0)
+            .GroupBy(d => d.ProjectKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var sales = await ForProject(db.ConversionDailyProject.AsNoTracking(), range, range.From)
+            .Where(d => d.Status == ConversionStatus.Accepted && d.EventType != ConversionTypes.Refund && d.ProjectKey != 0)
+            .GroupBy(d => new { d.ProjectKey, d.Currency })
+            .Select(g => new { g.Key.ProjectKey, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+            .ToListAsync(ct);
+        var earned = await ForProject(db.RewardDailyProject.AsNoTracking(), range, range.From).Where(d => d.Status != RewardStatus.Reversed && d.ProjectKey != 0)
+            .GroupBy(d => new { d.ProjectKey, d.Currency })
+            .Select(g => new { g.Key.ProjectKey, g.Key.Currency, Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+            .ToListAsync(ct);
+
+        var ranked = metric switch
+        {
+            LeaderboardMetric.Revenue when currency is null => [],
+            LeaderboardMetric.Revenue => sales.Where(s => s.Currency == currency).Select(s => (Key: s.ProjectKey, Score: MoneyUnits.Combine(s.Whole, s.Rest))).ToList(),
+            LeaderboardMetric.Conversions => sales.GroupBy(s => s.ProjectKey).Select(g => (g.Key, Score: (decimal)g.Sum(s => s.Count))).ToList(),
+            _ => clicks.Select(c => (c.Key, Score: (decimal)c.Value)).ToList(),
+        };
+        var ids = ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Key).Take(take).Select(r => r.Key).ToList();
+        var names = await NamesAsync(db, LeaderboardKind.Projects, ids, ct);
+        return ids.Select(id =>
+        {
+            var mine = sales.Where(m => m.ProjectKey == id).ToList();
+            var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
+            return new LeaderboardRow(id, name, detail, partnerId, clicks.GetValueOrDefault(id), referrals.GetValueOrDefault(id), mine.Sum(m => m.Count),
+                Amounts(mine.Select(m => (m.Currency, m.Whole, m.Rest))), Amounts(earned.Where(e => e.ProjectKey == id).Select(e => (e.Currency, e.Whole, e.Rest))));
+        }).ToList();
     }
 
     /// <summary>The analytics API: the range's totals and the previous period's, grouped as asked.</summary>
