@@ -148,6 +148,8 @@ public static class AppServices
         }
 
         services.AddSingleton<FirstAdminSetup>();
+        services.Configure<OverviewOptions>(configuration.GetSection(OverviewOptions.Section));
+        services.AddSingleton<OverviewStandings>();
         services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();
         services.AddSingleton<ConversionProcessor>();

@@ -91,6 +91,44 @@ public sealed class LeaderboardTests : OverviewTest
     }
 
     [Fact]
+    public async Task Who_is_in_the_running_is_kept_a_while_their_figures_are_counted_now_and_a_new_ranking_takes_in_a_newcomer()
+    {
+        await GivenTwoDaysAsync();
+        var (_, newcomer, fresh) = await GivenProgramAsync("Fresh");
+        await TestClicks.RollUpAsync(App.Provider, Ct);
+        App.ActAs(Roles.Viewer);
+        var range = new OverviewQuery(Today, Today);
+        var byClicks = new LeaderboardQuery(range, LeaderboardKind.Partners, LeaderboardMetric.Clicks);
+        var before = Ok(await Service.LeaderboardAsync(byClicks, Ct));
+        Assert.DoesNotContain(newcomer.Id, before.Rows.Select(r => r.Id));
+        var second = before.Rows[1];
+
+        // Five clicks for the newcomer and one for the second row, all rolled up.
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < 5; i++)
+        {
+            await TestClicks.WriteAsync(App.Provider, fresh, now, ct: Ct);
+        }
+
+        ReferralLink secondLink;
+        await using (var db = App.Database.CreateContext())
+        {
+            secondLink = await db.ReferralLinks.AsNoTracking().FirstAsync(l => l.PartnerId == second.Id, Ct);
+        }
+
+        await TestClicks.WriteAsync(App.Provider, secondLink, now, ct: Ct);
+        await TestClicks.RollUpAsync(App.Provider, Ct);
+
+        var kept = Ok(await Service.LeaderboardAsync(byClicks, Ct));
+        Assert.Equal(before.Rows.Select(r => r.Id).Order(), kept.Rows.Select(r => r.Id).Order());
+        Assert.Equal(second.Clicks + 1, kept.Rows.Single(r => r.Id == second.Id).Clicks);
+
+        await App.Get<OverviewStandings>().ForgetAsync();
+        var fresher = Ok(await Service.LeaderboardAsync(byClicks, Ct));
+        Assert.Equal((newcomer.Id, 5L), (fresher.Rows[0].Id, fresher.Rows[0].Clicks));
+    }
+
+    [Fact]
     public async Task A_range_without_sales_has_an_empty_revenue_board_and_bad_requests_name_their_field()
     {
         App.ActAs(Roles.Viewer);

@@ -10,7 +10,7 @@ namespace NodiRef.Admin.Features.Overview;
 /// <see cref="ClickDaily"/> plus the newest clicks not rolled up yet; referrals, conversions and rewards:
 /// <see cref="EventRollups"/>), so a range costs a few grouped reads of small tables, whatever the number of events.
 /// </summary>
-public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
+public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts, OverviewStandings standings)
 {
     public async Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default)
     {
@@ -138,69 +138,107 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
-        var key = KeyOf<ConversionDaily>(query.Kind);
-        var clickKey = KeyOf<ClickDaily>(query.Kind);
         if (query.Kind == LeaderboardKind.Projects)
         {
             sales = sales.Where(d => d.ProjectKey != 0);
             clicks = clicks.Where(d => d.ProjectKey != 0);
         }
 
-        // The clicks not rolled up yet, per row: ranked by clicks, each of their rows may climb past those the
-        // rollups rank first, so the rollups give as many more candidates, and every candidate is counted whole.
+        // Who is in the running: the first rows by the rollups, kept a while (a scan of every link's rows of the range).
+        var standing = await standings.RankAsync(
+            $"board:{query.Kind}:{query.Metric}:{currency}:{Key(range)}",
+            t => RankAsync(query.Kind, query.Metric, currency, range, t),
+            ct);
+
+        // Their figures, counted now, with the clicks not rolled up yet: a row they lift may join the running.
         await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, range.PartnerId, EventStatus.Recorded, range.From, range.To)).AsEnumerable()
             .Where(c => range.LinkId == null || c.LinkId == range.LinkId)
             .Select(c => query.Kind switch { LeaderboardKind.Partners => c.PartnerId, LeaderboardKind.Links => c.LinkId, _ => c.ProjectId ?? 0 })
             .Where(k => k != 0).GroupBy(k => k).ToDictionary(g => g.Key, g => g.LongCount());
-        List<int> ids = query.Metric switch
+        var ids = query.Metric == LeaderboardMetric.Clicks ? standing.Union(recent.Keys).ToList() : standing.ToList();
+        var rows = new List<LeaderboardRow>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
+        }
+
+        // A link's rows are found by its partner's index (the per-link rollups are keyed by day first).
+        var names = await NamesAsync(db, query.Kind, ids, ct);
+        var partners = query.Kind == LeaderboardKind.Links ? names.Values.Select(n => n.PartnerId ?? 0).Distinct().ToList() : null;
+        var clickTotals = await Of(clicks, query.Kind, ids, partners).GroupBy(KeyOf<ClickDaily>(query.Kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        foreach (var (id, count) in recent)
+        {
+            clickTotals[id] = clickTotals.GetValueOrDefault(id) + count;
+        }
+
+        var referralCounts = await Of(Filter(db.ReferralDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded), query.Kind, ids, partners)
+            .GroupBy(KeyOf<ReferralDaily>(query.Kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var earned = await Of(Filter(db.RewardDaily.AsNoTracking(), range, range.From).Where(d => d.Status != RewardStatus.Reversed), query.Kind, ids, partners)
+            .GroupBy(d => new { d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
+            .Select(g => new { g.Key.PartnerId, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+            .ToListAsync(ct);
+        var money = await Of(sales, query.Kind, ids, partners).GroupBy(d => new { Key = d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
+            .Select(g => new { g.Key.Key, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
+            .ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            var mine = money.Where(m => query.Kind switch { LeaderboardKind.Partners => m.Key, LeaderboardKind.Links => m.LinkId, _ => m.ProjectKey } == id).ToList();
+            var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
+            var rewarded = earned.Where(e => query.Kind switch { LeaderboardKind.Partners => e.PartnerId, LeaderboardKind.Links => e.LinkId, _ => e.ProjectKey } == id);
+            rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickTotals.GetValueOrDefault(id), referralCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
+                Amounts(mine.Select(m => (m.Currency, m.Whole, m.Rest))), Amounts(rewarded.Select(e => (e.Currency, e.Whole, e.Rest)))));
+        }
+
+        // Ranked again by the figures of now; rows with nothing to rank by are left out, as the rollups' ranking does.
+        rows = query.Metric switch
+        {
+            LeaderboardMetric.Revenue => rows.Select(r => (Row: r, Units: r.Revenue.Where(m => m.Currency == currency).Sum(m => m.Amount)))
+                .Where(r => r.Row.Revenue.Any(m => m.Currency == currency)).OrderByDescending(r => r.Units).ThenBy(r => r.Row.Id).Select(r => r.Row).ToList(),
+            LeaderboardMetric.Conversions => rows.Where(r => r.Conversions > 0).OrderByDescending(r => r.Conversions).ThenBy(r => r.Id).ToList(),
+            _ => rows.Where(r => r.Clicks > 0).OrderByDescending(r => r.Clicks).ThenBy(r => r.Id).ToList(),
+        };
+        rows = rows.Take(query.Take).ToList();
+        return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
+    }
+
+    /// <summary>The first <see cref="LeaderboardQuery.MaxTake"/> rows of a leaderboard by the rollups of the range.</summary>
+    private async Task<IReadOnlyList<int>> RankAsync(LeaderboardKind kind, LeaderboardMetric metric, string? currency, OverviewQuery range, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sales = Sales(db, range);
+        var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
+        if (kind == LeaderboardKind.Projects)
+        {
+            sales = sales.Where(d => d.ProjectKey != 0);
+            clicks = clicks.Where(d => d.ProjectKey != 0);
+        }
+
+        var key = KeyOf<ConversionDaily>(kind);
+        return metric switch
         {
             LeaderboardMetric.Revenue when currency is null => [],
             LeaderboardMetric.Revenue => await sales.Where(d => d.Currency == currency).GroupBy(key)
                 .Select(g => new { g.Key, Units = (double)g.Sum(d => d.AmountWhole) * MoneyUnits.SumSplit + g.Sum(d => d.AmountRest) })
-                .OrderByDescending(g => g.Units).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
+                .OrderByDescending(g => g.Units).ThenBy(g => g.Key).Take(LeaderboardQuery.MaxTake).Select(g => g.Key).ToListAsync(ct),
             LeaderboardMetric.Conversions => await sales.GroupBy(key).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
-                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take).Select(g => g.Key).ToListAsync(ct),
-            _ => (await clicks.GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
-                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(query.Take + recent.Count).Select(g => g.Key).ToListAsync(ct)).Union(recent.Keys).ToList(),
+                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(LeaderboardQuery.MaxTake).Select(g => g.Key).ToListAsync(ct),
+            _ => await clicks.GroupBy(KeyOf<ClickDaily>(kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) })
+                .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(LeaderboardQuery.MaxTake).Select(g => g.Key).ToListAsync(ct),
         };
-
-        var rows = new List<LeaderboardRow>(ids.Count);
-        if (ids.Count > 0)
-        {
-            var clickTotals = await clicks.Where(In<ClickDaily>(query.Kind, ids)).GroupBy(clickKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            foreach (var (id, count) in recent)
-            {
-                clickTotals[id] = clickTotals.GetValueOrDefault(id) + count;
-            }
-
-            if (query.Metric == LeaderboardMetric.Clicks)
-            {
-                ids = ids.OrderByDescending(id => clickTotals.GetValueOrDefault(id)).ThenBy(id => id).Take(query.Take).ToList();
-            }
-
-            var referralCounts = await Filter(db.ReferralDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded).Where(In<ReferralDaily>(query.Kind, ids))
-                .GroupBy(KeyOf<ReferralDaily>(query.Kind)).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            var earned = await Filter(db.RewardDaily.AsNoTracking(), range, range.From).Where(d => d.Status != RewardStatus.Reversed).Where(In<RewardDaily>(query.Kind, ids))
-                .GroupBy(d => new { d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
-                .Select(g => new { g.Key.PartnerId, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
-                .ToListAsync(ct);
-            var money = await sales.Where(In<ConversionDaily>(query.Kind, ids)).GroupBy(d => new { Key = d.PartnerId, d.LinkId, d.ProjectKey, d.Currency })
-                .Select(g => new { g.Key.Key, g.Key.LinkId, g.Key.ProjectKey, g.Key.Currency, Count = g.Sum(d => d.Count), Whole = g.Sum(d => d.AmountWhole), Rest = g.Sum(d => d.AmountRest) })
-                .ToListAsync(ct);
-            var names = await NamesAsync(db, query.Kind, ids, ct);
-            foreach (var id in ids)
-            {
-                var mine = money.Where(m => query.Kind switch { LeaderboardKind.Partners => m.Key, LeaderboardKind.Links => m.LinkId, _ => m.ProjectKey } == id).ToList();
-                var (name, detail, partnerId) = names.GetValueOrDefault(id, ($"#{id}", null, null));
-                var rewarded = earned.Where(e => query.Kind switch { LeaderboardKind.Partners => e.PartnerId, LeaderboardKind.Links => e.LinkId, _ => e.ProjectKey } == id);
-                rows.Add(new LeaderboardRow(id, name, detail, partnerId, clickTotals.GetValueOrDefault(id), referralCounts.GetValueOrDefault(id), mine.Sum(m => m.Count),
-                    Amounts(mine.Select(m => (m.Currency, m.Whole, m.Rest))), Amounts(rewarded.Select(e => (e.Currency, e.Whole, e.Rest)))));
-            }
-        }
-
-        return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
     }
+
+    /// <summary>The rollup rows of the given partners, links or projects; a link's by its partner's index too.</summary>
+    private static IQueryable<T> Of<T>(IQueryable<T> rollups, LeaderboardKind kind, List<int> ids, List<int>? partnersOfLinks)
+        where T : class, IDailyRollup
+    {
+        rollups = rollups.Where(In<T>(kind, ids));
+        return partnersOfLinks is null ? rollups : rollups.Where(d => partnersOfLinks.Contains(d.PartnerId));
+    }
+
+    /// <summary>A range's part of a standings key.</summary>
+    private static string Key(OverviewQuery range) =>
+        string.Create(CultureInfo.InvariantCulture, $"{range.From:yyyy-MM-dd}:{range.To:yyyy-MM-dd}:{range.ProjectId}:{range.PartnerId}:{range.LinkId}");
 
     /// <summary>
     /// The projects ranked from the per-project rollups (a few rows a day each): every project's figures for the
@@ -358,15 +396,12 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
         var converted = Sales(db, range).Select(d => d.PartnerId);
 
-        // The clicks not rolled up yet, per partner: a partner with some may climb past those the rollups rank
-        // first, so the rollups give as many more candidates as there are such partners, and theirs are added.
+        // Who is in the running: the partners the rollups rank first, kept a while (a pass over every link's rows of
+        // the range); with those the clicks not rolled up yet bring, counted now, converted ones left out.
+        var standing = await standings.RankAsync($"idle:{Key(range)}", t => IdleAsync(range, t), ct);
         var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, null, EventStatus.Recorded, range.From, range.To))
             .GroupBy(c => c.PartnerId).ToDictionary(g => g.Key, g => g.LongCount());
-        var ranked = await clicks.Where(d => !converted.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
-            .Select(g => new { PartnerId = g.Key, Count = g.Sum(d => d.Count) })
-            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take + recent.Count).ToDictionaryAsync(g => g.PartnerId, g => g.Count, ct);
-
-        var ids = newest.Select(p => p.Id).Concat(ranked.Keys).Concat(recent.Keys).Distinct().ToList();
+        var ids = newest.Select(p => p.Id).Concat(standing).Concat(recent.Keys).Distinct().ToList();
         var counted = await clicks.Where(d => ids.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
             .Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         foreach (var (partner, count) in recent)
@@ -374,10 +409,10 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             counted[partner] = counted.GetValueOrDefault(partner) + count;
         }
 
-        var recentIds = recent.Keys.ToList();
-        var convertedRecent = await converted.Where(id => recentIds.Contains(id)).Distinct().ToListAsync(ct);
-        var idle = ranked.Keys.Concat(recent.Keys.Except(convertedRecent)).Distinct()
-            .Select(id => new { PartnerId = id, Count = counted.GetValueOrDefault(id) })
+        var running = standing.Union(recent.Keys).ToList();
+        var convertedNow = (await converted.Where(id => running.Contains(id)).Distinct().ToListAsync(ct)).ToHashSet();
+        var idle = running.Where(id => !convertedNow.Contains(id) && counted.GetValueOrDefault(id) > 0)
+            .Select(id => new { PartnerId = id, Count = counted[id] })
             .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(take).ToList();
         var idleIds = idle.Select(i => i.PartnerId).ToList();
         var idlePartners = await db.Partners.AsNoTracking().Where(p => idleIds.Contains(p.Id))
@@ -388,6 +423,16 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             newest.Select(p => new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, counted.GetValueOrDefault(p.Id))).ToList(),
             idle.Where(i => idlePartners.ContainsKey(i.PartnerId))
                 .Select(i => idlePartners[i.PartnerId] is var p ? new PartnerMention(p.Id, p.Name, p.ExternalId, p.CreatedAt, i.Count) : null!).ToList()));
+    }
+
+    /// <summary>The first <see cref="LeaderboardQuery.MaxTake"/> partners by clicks in the range among those without an accepted sale in it, by the rollups.</summary>
+    private async Task<IReadOnlyList<int>> IdleAsync(OverviewQuery range, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var converted = Sales(db, range).Select(d => d.PartnerId);
+        return await Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded && !converted.Contains(d.PartnerId))
+            .GroupBy(d => d.PartnerId).Select(g => new { PartnerId = g.Key, Count = g.Sum(d => d.Count) })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.PartnerId).Take(LeaderboardQuery.MaxTake).Select(g => g.PartnerId).ToListAsync(ct);
     }
 
     /// <summary>Clicks, referrals and accepted conversions per link of one partner in the range (links without any are left out).</summary>
