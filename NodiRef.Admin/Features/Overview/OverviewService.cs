@@ -128,7 +128,11 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         var sales = Sales(db, range);
         if (query.Metric == LeaderboardMetric.Revenue && currency is null)
         {
-            currency = await sales.GroupBy(d => d.Currency).OrderByDescending(g => g.Sum(d => d.Count)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefaultAsync(ct);
+            // The currency most sold in: by the per-project sums unless a partner or link narrows the range.
+            currency = range.PartnerId is null && range.LinkId is null
+                ? await ForProject(db.ConversionDailyProject.AsNoTracking(), range, range.From).Where(d => d.Status == ConversionStatus.Accepted && d.EventType != ConversionTypes.Refund)
+                    .GroupBy(d => d.Currency).OrderByDescending(g => g.Sum(d => d.Count)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefaultAsync(ct)
+                : await sales.GroupBy(d => d.Currency).OrderByDescending(g => g.Sum(d => d.Count)).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefaultAsync(ct);
         }
 
         if (query.Kind == LeaderboardKind.Projects && range.PartnerId is null && range.LinkId is null)
@@ -387,7 +391,16 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
             joined = joined.Where(p => db.PartnerProjects.Any(m => m.PartnerId == p.Id && m.ProjectId == project));
         }
 
-        var newCount = await joined.LongCountAsync(ct);
+        // A range that holds every partner (all time, mostly) counts the table, not an index range: a tenth of the time.
+        var holdsAll = false;
+        if (query.ProjectId is null)
+        {
+            var first = await db.Partners.MinAsync(p => (DateTime?)p.CreatedAt, ct);
+            var last = await db.Partners.MaxAsync(p => (DateTime?)p.CreatedAt, ct);
+            holdsAll = first is null || (first >= start && last < end);
+        }
+
+        var newCount = holdsAll ? await db.Partners.LongCountAsync(ct) : await joined.LongCountAsync(ct);
         var newest = await joined.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(take)
             .Select(p => new { p.Id, p.Name, p.ExternalId, p.CreatedAt }).ToListAsync(ct);
 
