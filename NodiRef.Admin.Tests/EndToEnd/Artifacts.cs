@@ -16,6 +16,9 @@ public static class Artifacts
         return AppContext.BaseDirectory;
     });
 
+    /// <summary>The repository's root (the folder of <c>NodiRef.Admin.sln</c>).</summary>
+    public static string RepositoryRoot => Root.Value;
+
     public static string Screenshots => Folder("artifacts", "screenshots");
 
     /// <summary>Screenshots taken when a browser test fails.</summary>

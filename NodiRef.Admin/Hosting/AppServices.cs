@@ -41,11 +41,28 @@ public static class AppServices
         options.SignIn.RequireConfirmedEmail = false;
     }
 
+    /// <summary>Where the app listens when nobody says (README, the launch profile's old address).</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Whether no address is configured: no <c>urls</c> (ASPNETCORE_URLS, --urls), no HTTP(S) ports, no Kestrel endpoints.</summary>
+    public static bool ListensWhereNotSaid(IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration["urls"])
+        && string.IsNullOrWhiteSpace(configuration["http_ports"])
+        && string.IsNullOrWhiteSpace(configuration["https_ports"])
+        && !configuration.GetSection("Kestrel:Endpoints").Exists();
+
     public static WebApplicationBuilder AddNodiRef(this WebApplicationBuilder builder)
     {
         // Serve package assets (MudBlazor's CSS and JS) from the build output in every
         // environment, not only Development; a published app has them in wwwroot anyway.
         builder.WebHost.UseStaticWebAssets();
+
+        // One default address however the app is started (dotnet run has no launch-profile address, so
+        // ASPNETCORE_URLS reaches the app there too); any address given by the usual means wins.
+        if (ListensWhereNotSaid(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
 
         // Every body, whatever its transfer encoding (a chunked one has no Content-Length to check), is held to
         // the API's limit; the pipeline sets the same per request for servers other than Kestrel. No Server header.
@@ -122,6 +139,16 @@ public static class AppServices
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
             .AddCheck<DatabaseWriteCheck>(DatabaseWriteCheck.Name, tags: ["ready"]);
+
+        // The key ring lives in the database, which is prepared after the app listens: data protection's own
+        // start-up read would find no table on a fresh install and log it as errors. Keys are read on first
+        // use instead, which comes after the database is ready (every route but /health/live waits for it).
+        foreach (var early in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+        {
+            services.Remove(early);
+        }
+
         return builder;
     }
 

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using NodiRef.Admin.Hosting;
+using NodiRef.Admin.Tests.EndToEnd;
+
+namespace NodiRef.Admin.Tests.Hosting;
+
+/// <summary>Where the app listens: the address given by the usual means, else one default (no launch profile in between).</summary>
+public sealed class ListenAddressTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("urls", "http://0.0.0.0:8080", false)]
+    [InlineData("http_ports", "8080", false)]
+    [InlineData("https_ports", "8443", false)]
+    [InlineData("Kestrel:Endpoints:Http:Url", "http://0.0.0.0:8080", false)]
+    public void The_default_address_applies_only_when_no_address_is_configured(string? key, string? value, bool defaults)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (key is not null)
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        Assert.Equal(defaults, AppServices.ListensWhereNotSaid(configuration));
+    }
+
+    [Fact]
+    public void No_launch_profile_sets_an_address_that_would_hide_ASPNETCORE_URLS_from_dotnet_run()
+    {
+        var path = Path.Combine(Artifacts.RepositoryRoot, "NodiRef.Admin", "Properties", "launchSettings.json");
+        using var settings = JsonDocument.Parse(File.ReadAllText(path));
+
+        foreach (var profile in settings.RootElement.GetProperty("profiles").EnumerateObject())
+        {
+            Assert.False(profile.Value.TryGetProperty("applicationUrl", out _), $"The launch profile \"{profile.Name}\" sets applicationUrl.");
+            if (profile.Value.TryGetProperty("environmentVariables", out var variables))
+            {
+                Assert.False(variables.TryGetProperty("ASPNETCORE_URLS", out _), $"The launch profile \"{profile.Name}\" sets ASPNETCORE_URLS.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_built_app_listens_where_ASPNETCORE_URLS_says()
+    {
+        var folder = Directory.CreateTempSubdirectory("nodiref-urls-").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "NodiRef.Admin.dll")])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(folder, "nodiref.db")}";
+        start.Environment["NODIREF_ADMIN_EMAIL"] = "";
+        start.Environment["NODIREF_ADMIN_PASSWORD"] = "";
+        using var app = Process.Start(start)!;
+        app.OutputDataReceived += (_, _) => { };
+        app.ErrorDataReceived += (_, _) => { };
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = Stopwatch.StartNew();
+            HttpStatusCode? status = null;
+            while (status is null && deadline.Elapsed < TimeSpan.FromSeconds(60) && !app.HasExited)
+            {
+                try
+                {
+                    status = (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"), Ct)).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet: ask again once the app has had a moment to start.
+                    await app.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMilliseconds(200), Ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync(Ct);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
