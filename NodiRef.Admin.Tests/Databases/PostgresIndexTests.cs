@@ -18,20 +18,34 @@ public sealed class PostgresIndexTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("Laro", "IX_partners_NameSearch", "IX_partners_ExternalId", "IX_referral_links_CodeKey")]
-    [InlineData("usr_0042", "IX_partners_NameSearch", "IX_partners_ExternalId", "IX_referral_links_CodeKey")]
-    public async Task A_search_is_three_index_ranges(string term, params string[] indexes)
+    [InlineData("Laro")]
+    [InlineData("usr_0042")]
+    [InlineData("example.com")]
+    public async Task A_search_of_three_characters_or_more_is_three_trigram_index_lookups(string term)
     {
-        var plan = await PlanAsync(db => PartnerService.Filter(db, new PartnerQuery(Search: term)).Select(p => p.Id));
+        var plan = await PlanAsync(db => PartnerService.Filter(db, new PostgresPartnerSearch(), new PartnerQuery(Search: term)).Select(p => p.Id));
 
-        Assert.All(indexes, index => Assert.Contains(index, plan, StringComparison.Ordinal));
+        Assert.All(["IX_partners_NameSearch_trgm", "IX_partners_ExternalId_trgm", "IX_referral_links_CodeKey_trgm"], index => Assert.Contains(index, plan, StringComparison.Ordinal));
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("La")]
+    [InlineData("u")]
+    public async Task A_search_of_one_or_two_characters_is_two_index_ranges(string term)
+    {
+        var plan = await PlanAsync(db => PartnerService.Filter(db, new PostgresPartnerSearch(), new PartnerQuery(Search: term)).Select(p => p.Id));
+
+        Assert.All(["IX_partners_NameSearch", "IX_partners_ExternalId"], index => Assert.Contains(index, plan, StringComparison.Ordinal));
+        Assert.DoesNotContain("_trgm", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("referral_links", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_name_filter_is_an_index_range()
     {
-        var plan = await PlanAsync(db => PartnerService.Filter(db, new PartnerQuery(Name: "ada")).Select(p => p.Id));
+        var plan = await PlanAsync(db => PartnerService.Filter(db, new PostgresPartnerSearch(), new PartnerQuery(Name: "ada")).Select(p => p.Id));
 
         Assert.Contains("IX_partners_NameSearch", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
@@ -44,7 +58,7 @@ public sealed class PostgresIndexTests
     {
         var plan = await PlanAsync(db =>
         {
-            var q = PartnerService.Filter(db, new PartnerQuery());
+            var q = PartnerService.Filter(db, new PostgresPartnerSearch(), new PartnerQuery());
             q = descending ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id);
             return q.Skip(50).Take(25).Select(p => p.Id);
         },

@@ -15,7 +15,7 @@ public static class AppDatabase
     /// Registers <c>IDbContextFactory&lt;AppDbContext&gt;</c> (one context per operation), a scoped
     /// <see cref="AppDbContext"/> (Identity's stores, the health check, Data Protection's key ring), and the
     /// provider's <see cref="IClickStoreFactory"/>, <see cref="IClickCounts"/>, <see cref="IDatabaseLock"/> and
-    /// <see cref="IBulkLoader"/> (on SQLite also the <see cref="WalCheckpointer"/>).
+    /// <see cref="IBulkLoader"/> and <see cref="IPartnerSearch"/> (on SQLite also the <see cref="WalCheckpointer"/>).
     /// </summary>
     public static IServiceCollection AddAppDatabase(this IServiceCollection services, DatabaseProvider provider, Action<DbContextOptionsBuilder> configure)
     {
@@ -29,6 +29,7 @@ public static class AppDatabase
                 services.AddSingleton<IClickCounts, SqliteClickCounts>();
                 services.AddSingleton<IDatabaseLock, SqliteDatabaseLock>();
                 services.AddSingleton<IBulkLoader, SqliteBulkLoader>();
+                services.AddSingleton<IPartnerSearch, SqlitePartnerSearch>();
                 return services;
             case DatabaseProvider.Postgres:
                 Register<PostgresAppDbContext>(services, configure);
@@ -36,6 +37,7 @@ public static class AppDatabase
                 services.AddSingleton<IClickCounts, PostgresClickCounts>();
                 services.AddSingleton<IDatabaseLock, PostgresDatabaseLock>();
                 services.AddSingleton<IBulkLoader, PostgresBulkLoader>();
+                services.AddSingleton<IPartnerSearch, PostgresPartnerSearch>();
                 return services;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a database provider.");

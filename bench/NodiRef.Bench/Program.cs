@@ -68,6 +68,9 @@ await using (var ctx = await factory.CreateDbContextAsync())
     var sample = await ctx.Partners.OrderBy(p => p.Id).Skip(total / 2).Select(p => new { p.ExternalId, p.Name }).FirstAsync(p => p.ExternalId != null);
     var project = await ctx.Projects.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
     var namePrefix = sample.Name[..Math.Min(4, sample.Name.Length)];
+    var externalId = sample.ExternalId!;
+    var middle = externalId.Substring(externalId.Length / 3, Math.Min(6, externalId.Length - externalId.Length / 3));
+    var nameEnd = sample.Name[^Math.Min(5, sample.Name.Length)..];
     Console.WriteLine($"{database}: partners: {total:N0}, links: {await ctx.ReferralLinks.CountAsync():N0}");
     Console.WriteLine($"external id: {sample.ExternalId}, name prefix: \"{namePrefix}\", project: {project}");
 
@@ -78,6 +81,10 @@ await using (var ctx = await factory.CreateDbContextAsync())
         ("search by external id", new PartnerQuery(Search: sample.ExternalId)),
         ($"search by name prefix \"{namePrefix}\"", new PartnerQuery(Search: namePrefix)),
         ("search by a one-letter name prefix \"m\"", new PartnerQuery(Search: "m")),
+        ("search by a two-letter prefix \"ma\"", new PartnerQuery(Search: "ma")),
+        ("search anywhere: \"ady\"", new PartnerQuery(Search: "ady")),
+        ($"search anywhere: the middle of an external id \"{middle}\"", new PartnerQuery(Search: middle)),
+        ($"search anywhere: the end of a name \"{nameEnd}\"", new PartnerQuery(Search: nameEnd)),
         ("filter by project", new PartnerQuery(ProjectId: project)),
         ("filter by project, sorted by name", new PartnerQuery(ProjectId: project) { Sort = new SortSpec(nameof(Partner.Name), false) }),
         ("last page (offset 999,975)", new PartnerQuery() { PageIndex = 39_999 }),

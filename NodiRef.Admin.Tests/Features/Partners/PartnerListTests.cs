@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
@@ -13,6 +15,24 @@ public sealed class PartnerListTests : ServiceTest
         App.ActAs(Roles.Viewer);
     }
 
+    /// <summary>
+    /// A partner whose generated link code is spelt from letters no search here contains: a random code could hold
+    /// any term of three characters (or begin with the one of one), and the search would rightly find it.
+    /// </summary>
+    private async Task<PartnerRow> GivenPlainPartnerAsync(string name, string? externalId = null)
+    {
+        var partner = await GivenPartnerAsync(name, externalId);
+        await using var db = App.Database.CreateContext();
+        foreach (var link in await db.ReferralLinks.Where(l => l.PartnerId == partner.Id).ToListAsync(Ct))
+        {
+            link.Code = "zz" + string.Concat(link.Id.ToString(CultureInfo.InvariantCulture).Select(d => "fghjkwnvwz"[d - '0']));
+            link.CodeKey = ReferralCode.ToKey(link.Code);
+        }
+
+        await db.SaveChangesAsync(Ct);
+        return partner;
+    }
+
     private async Task<List<string>> NamesAsync(PartnerQuery query)
     {
         var page = Ok(await App.Partners.ListAsync(query, Ct));
@@ -25,7 +45,7 @@ public sealed class PartnerListTests : ServiceTest
         var rows = new List<PartnerRow>();
         foreach (var name in names)
         {
-            rows.Add(await GivenPartnerAsync(name));
+            rows.Add(await GivenPlainPartnerAsync(name));
             App.Clock.Advance(TimeSpan.FromMinutes(1));
         }
 
@@ -65,39 +85,75 @@ public sealed class PartnerListTests : ServiceTest
     }
 
     [Fact]
-    public async Task Search_matches_a_name_prefix_case_insensitively()
+    public async Task Search_finds_a_part_of_a_word_anywhere_in_a_name_case_insensitively()
     {
-        await GivenPartnersAsync("Alice Cooper", "alicia keys", "Bob Alison", "ÉMILE Zola");
+        await GivenPartnersAsync("Alice Cooper", "alicia keys", "Bob Alison", "ÉMILE Zola", "Grady Lee");
 
-        Assert.Equal(["alicia keys", "Alice Cooper"], await NamesAsync(new PartnerQuery(Search: "ALI")));
-        Assert.Equal(["alicia keys", "Alice Cooper"], await NamesAsync(new PartnerQuery(Search: "  ali ")));
+        Assert.Equal(["Bob Alison", "alicia keys", "Alice Cooper"], await NamesAsync(new PartnerQuery(Search: "ALI")));
+        Assert.Equal(["Bob Alison", "alicia keys", "Alice Cooper"], await NamesAsync(new PartnerQuery(Search: "  ali ")));
         Assert.Equal(["ÉMILE Zola"], await NamesAsync(new PartnerQuery(Search: "émile")));
-        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "lice"))); // a prefix search, not a substring one
+        Assert.Equal(["ÉMILE Zola"], await NamesAsync(new PartnerQuery(Search: "MILE")));
+        Assert.Equal(["Alice Cooper"], await NamesAsync(new PartnerQuery(Search: "lice")));
+        Assert.Equal(["Grady Lee"], await NamesAsync(new PartnerQuery(Search: "ady")));
+        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "alix")));
     }
 
     [Fact]
-    public async Task Search_matches_an_external_id_prefix()
+    public async Task One_or_two_letters_find_the_names_and_external_ids_they_begin_counted_once()
     {
-        await GivenPartnerAsync("First", "crm-100");
-        await GivenPartnerAsync("Second", "crm-200");
-        await GivenPartnerAsync("Third", "other-100");
+        await GivenPartnersAsync("Alice Cooper", "Bob Alison");
+        await GivenPlainPartnerAsync("Carl", "al-7");
+        await GivenPlainPartnerAsync("Alan", "al-8");
+        var coded = await GivenPlainPartnerAsync("Dora");
+        await GivenLinkAsync(coded.Id, "AL-CODE");
+
+        var al = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: "al"), Ct));
+        Assert.Equal(["Alan", "Carl", "Alice Cooper"], al.Items.Select(p => p.Name));
+        Assert.Equal(3, al.Total);
+        Assert.Equal(["Bob Alison"], await NamesAsync(new PartnerQuery(Search: "b")));
+        Assert.Equal(["Dora"], await NamesAsync(new PartnerQuery(Search: "al-c")));
+    }
+
+    [Fact]
+    public async Task Search_takes_wildcards_and_quotes_literally()
+    {
+        await GivenPlainPartnerAsync("100% Deals", "ext_1");
+        await GivenPlainPartnerAsync("1000 Deals", "ext-1");
+        await GivenPlainPartnerAsync("The \"Quote\" Shop", "q\\1");
+
+        Assert.Equal(["100% Deals"], await NamesAsync(new PartnerQuery(Search: "0% d")));
+        Assert.Equal(["100% Deals"], await NamesAsync(new PartnerQuery(Search: "ext_")));
+        Assert.Equal(["The \"Quote\" Shop"], await NamesAsync(new PartnerQuery(Search: "\"quote\"")));
+        Assert.Equal(["The \"Quote\" Shop"], await NamesAsync(new PartnerQuery(Search: "q\\1")));
+    }
+
+    [Fact]
+    public async Task Search_finds_a_part_of_an_external_id_such_as_an_email_domain()
+    {
+        await GivenPlainPartnerAsync("First", "crm-100");
+        await GivenPlainPartnerAsync("Second", "crm-200");
+        await GivenPlainPartnerAsync("Third", "other-100");
+        await GivenPlainPartnerAsync("Fourth", "Ann@Example.com");
+        await GivenPlainPartnerAsync("Fifth", "bo@example.org");
 
         Assert.Equal(["First"], await NamesAsync(new PartnerQuery(Search: "crm-1")));
         Assert.Equal(2, Ok(await App.Partners.ListAsync(new PartnerQuery(Search: "crm-"), Ct)).Total);
-        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "100")));
+        Assert.Equal(["Third", "First"], await NamesAsync(new PartnerQuery(Search: "100")));
+        Assert.Equal(["Fourth"], await NamesAsync(new PartnerQuery(Search: "example.com")));
     }
 
     [Fact]
-    public async Task Search_matches_a_referral_code_prefix_case_insensitively()
+    public async Task Search_finds_a_part_of_a_referral_code_case_insensitively()
     {
-        var partner = await GivenPartnerAsync("Code Owner");
+        var partner = await GivenPlainPartnerAsync("Code Owner");
         await GivenLinkAsync(partner.Id, "SummerSale");
-        var other = await GivenPartnerAsync("Someone Else");
+        var other = await GivenPlainPartnerAsync("Someone Else");
         await GivenLinkAsync(other.Id, "WinterSale");
 
         Assert.Equal(["Code Owner"], await NamesAsync(new PartnerQuery(Search: "summ")));
         Assert.Equal(["Code Owner"], await NamesAsync(new PartnerQuery(Search: "SUMMERSALE")));
-        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "sale")));
+        Assert.Equal(["Someone Else", "Code Owner"], await NamesAsync(new PartnerQuery(Search: "sale")));
+        Assert.Equal(["Someone Else"], await NamesAsync(new PartnerQuery(Search: "tersa")));
     }
 
     [Fact]
