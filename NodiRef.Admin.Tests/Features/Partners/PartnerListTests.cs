@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.Common;
 using NodiRef.Admin.Features.Partners;
+using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Features.Partners;
@@ -112,6 +113,27 @@ public sealed class PartnerListTests : ServiceTest
         Assert.Equal(3, al.Total);
         Assert.Equal(["Bob Alison"], await NamesAsync(new PartnerQuery(Search: "b")));
         Assert.Equal(["Dora"], await NamesAsync(new PartnerQuery(Search: "al-c")));
+    }
+
+    [Fact]
+    public async Task Search_follows_renames_new_ids_and_deleted_links_and_partners()
+    {
+        var partner = await GivenPlainPartnerAsync("Original Name", "first-id");
+        var link = await GivenLinkAsync(partner.Id, "SpringDeal");
+        App.ActAs(Roles.Admin);
+
+        var renamed = Ok(await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Quite New", "second-id", PartnerStatus.Active, null), partner.Version, Ct));
+        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "original")));
+        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "first-id")));
+        Assert.Equal(["Quite New"], await NamesAsync(new PartnerQuery(Search: "ite ne")));
+        Assert.Equal(["Quite New"], await NamesAsync(new PartnerQuery(Search: "cond-i")));
+        Assert.Equal(["Quite New"], await NamesAsync(new PartnerQuery(Search: "ingdea")));
+
+        Ok(await App.Get<ReferralLinkService>().DeleteAsync(link.Id, link.Version, Ct));
+        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "ingdea")));
+
+        Ok(await App.Partners.DeleteAsync(partner.Id, renamed.Partner.Version, Ct));
+        Assert.Empty(await NamesAsync(new PartnerQuery(Search: "ite ne")));
     }
 
     [Fact]
