@@ -19,12 +19,14 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
             && string.IsNullOrWhiteSpace(query.Name);
         // An external id is unique: the page itself tells the total, no count needed.
         var uniqueLookup = !string.IsNullOrWhiteSpace(query.ExternalId) && query.Skip == 0;
-        var onlyShortSearch = query.Search?.Trim() is { Length: > 0 and < PartnerSearch.MinLength }
+        var onlySearch = query.Search?.Trim() is { Length: > 0 } term
             && query.ProjectId is null && query.Status is null
-            && string.IsNullOrWhiteSpace(query.ExternalId) && string.IsNullOrWhiteSpace(query.Name);
+            && string.IsNullOrWhiteSpace(query.ExternalId) && string.IsNullOrWhiteSpace(query.Name)
+            ? term : null;
         var total = uniqueLookup ? 0
             : onlyProjectFilter ? await db.PartnerProjects.CountAsync(m => m.ProjectId == query.ProjectId, ct)
-            : onlyShortSearch ? await CountPrefixMatchesAsync(db, query.Search!.Trim(), ct)
+            : onlySearch is { Length: >= PartnerSearch.MinLength } ? await search.Matching(db, onlySearch).CountAsync(ct)
+            : onlySearch is not null ? await CountPrefixMatchesAsync(db, onlySearch, ct)
             : await Filter(db, search, query, asSets: true).CountAsync(ct);
 
         // Pick the plan by selectivity: many matches are found fastest by walking the sort index
