@@ -13,6 +13,19 @@ public sealed class StartupTests : IDisposable
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_fresh_install_starts_without_errors_and_warns_only_that_its_keys_are_stored_unencrypted()
+    {
+        await using var app = new StartupApp(_folder);
+
+        await app.StartReadyAsync();
+        using var client = app.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/setup", Ct)).StatusCode); // antiforgery: the first key is made
+
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.All(app.Logs.Entries, e => Assert.Contains("No XML encryptor configured", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_migration_lock_row_left_by_a_killed_run_is_cleared_and_the_app_starts()
     {
         await using var app = new StartupApp(_folder);
