@@ -91,13 +91,13 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         }
     }
 
-    protected async Task<PartnerDetails> GivenPartnerAsync(string name, string? externalId = null, int? projectId = null)
+    protected async Task<PartnerDetails> GivenPartnerAsync(string name, string? externalId = null, int? projectId = null, PartnerStatus status = PartnerStatus.Active)
     {
         var who = await App.CurrentUser.GetAsync();
         App.ActAs(Roles.Admin);
         try
         {
-            var result = await App.Partners.CreateAsync(new CreatePartnerInput(name, externalId, PartnerStatus.Active, projectId), Ct);
+            var result = await App.Partners.CreateAsync(new CreatePartnerInput(name, externalId, status, projectId), Ct);
             Assert.True(result.Succeeded, result.Describe());
             return result.Value!;
         }

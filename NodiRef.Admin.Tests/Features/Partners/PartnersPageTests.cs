@@ -37,6 +37,32 @@ public sealed class PartnersPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task The_filters_come_from_the_url_and_a_new_search_is_written_back()
+    {
+        await GivenPartnerAsync("Ada Lovelace", "ada-1");
+        var grace = await GivenPartnerAsync("Grace Hopper", "grace-1");
+        await GivenPartnerAsync("Gracie Inactive", "grace-2", status: PartnerStatus.Inactive);
+        SignInAs(Roles.Viewer);
+        Navigation.NavigateTo("partners?q=race&status=active");
+
+        var cut = RenderInHost<PartnersPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("tbody tr.mud-table-row")));
+        Assert.Contains(grace.Partner.Name, cut.Find("tbody tr.mud-table-row").TextContent, StringComparison.Ordinal);
+        Assert.Equal("race", cut.Find(".grid-filters input").GetAttribute("value"));
+
+        cut.Find(".grid-filters input").Input("lovel");
+
+        cut.WaitForAssertion(() => Assert.Equal("http://localhost/partners?q=lovel&status=active", Navigation.Uri));
+        cut.WaitForAssertion(() => Assert.Contains("Ada Lovelace", cut.Find("tbody tr.mud-table-row").TextContent, StringComparison.Ordinal));
+
+        // Back to where the link pointed: the rows follow the URL.
+        Navigation.NavigateTo("partners?status=inactive");
+        cut.WaitForAssertion(() => Assert.Contains("Gracie Inactive", cut.Find("tbody tr.mud-table-row").TextContent, StringComparison.Ordinal));
+        Assert.Single(cut.FindAll("tbody tr.mud-table-row"));
+    }
+
+    [Fact]
     public async Task Viewer_gets_no_create_button_and_read_only_status()
     {
         await GivenPartnerAsync("Read Only", "ro-1");
