@@ -63,30 +63,26 @@ public sealed class ListenAddressTests
         start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(folder, "nodiref.db")}";
         start.Environment["NODIREF_ADMIN_EMAIL"] = "";
         start.Environment["NODIREF_ADMIN_PASSWORD"] = "";
-        using var app = Process.Start(start)!;
-        app.OutputDataReceived += (_, _) => { };
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var app = new Process { StartInfo = start };
+        app.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains("Now listening on", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
         app.ErrorDataReceived += (_, _) => { };
+        app.Start();
         app.BeginOutputReadLine();
         app.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            HttpStatusCode? status = null;
-            while (status is null && deadline.Elapsed < TimeSpan.FromSeconds(60) && !app.HasExited)
-            {
-                try
-                {
-                    status = (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"), Ct)).StatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet: ask again once the app has had a moment to start.
-                    await app.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMilliseconds(200), Ct).ContinueWith(_ => { }, TaskScheduler.Default);
-                }
-            }
-
-            Assert.Equal(HttpStatusCode.OK, status);
+            // The host says where it listens once Kestrel is bound; then the address in ASPNETCORE_URLS must answer.
+            await Task.WhenAny(listening.Task, app.WaitForExitAsync(Ct)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.True(listening.Task.IsCompleted, "The app stopped before it listened.");
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"), Ct)).StatusCode);
         }
         finally
         {
