@@ -74,6 +74,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
         var partnerDefaults = new int?[options.Partners];
         var partnerCreated = new DateTime[options.Partners];
         var firstPartnerId = await NextIdAsync(connection, tx, "partners", ct);
+        var searchAfterLoad = await bulkLoader.SuspendPartnerSearchAsync(connection, tx, firstPartnerId, ct);
         await using (var partnerWriter = bulkLoader.CreateWriter(connection, tx, "partners", PartnerColumns))
         {
             for (var i = 0; i < options.Partners; i++)
@@ -141,6 +142,15 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
                 """;
             Add(membership, "@first", firstPartnerId);
             await membership.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var statement in searchAfterLoad)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = statement;
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         await tx.CommitAsync(ct);

@@ -20,6 +20,14 @@ public interface IBulkLoader
     /// </summary>
     Task<IReadOnlyList<string>> DropIndexesAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken ct = default);
 
+    /// <summary>
+    /// Inside a load's transaction, before partners (ids from <paramref name="firstPartnerId"/>) and their links are
+    /// written: stops the partner search from following each row (SQLite: its triggers, an FTS5 update per link),
+    /// and answers the statements to run after the load: the loaded partners indexed at once, then the triggers
+    /// again (none where the search's indexes follow the rows themselves).
+    /// </summary>
+    Task<IReadOnlyList<string>> SuspendPartnerSearchAsync(DbConnection connection, DbTransaction transaction, int firstPartnerId, CancellationToken ct = default);
+
     /// <summary>A writer of many rows into one table: prepared single-row INSERTs on SQLite, binary COPY on PostgreSQL.</summary>
     BulkWriter CreateWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns);
 
@@ -71,6 +79,34 @@ public sealed class SqliteBulkLoader : IBulkLoader
         return indexes.Select(i => i.Sql).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> SuspendPartnerSearchAsync(DbConnection connection, DbTransaction transaction, int firstPartnerId, CancellationToken ct = default)
+    {
+        var triggers = new List<(string Name, string Sql)>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'partner\\_search\\_%' ESCAPE '\\'";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                triggers.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (name, _) in triggers)
+        {
+            await BulkLoad.ExecuteAsync(connection, transaction, $"DROP TRIGGER \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", ct);
+        }
+
+        var index = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"""
+            INSERT INTO partner_search (rowid, name, external_id, codes)
+            SELECT p."Id", p."Name", coalesce(p."ExternalId", ''),
+                   coalesce((SELECT group_concat(l."Code", char(10)) FROM referral_links AS l WHERE l."PartnerId" = p."Id"), '')
+            FROM partners AS p WHERE p."Id" >= {firstPartnerId}
+            """);
+        return [index, .. triggers.Select(t => t.Sql)];
+    }
+
     public BulkWriter CreateWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
         new PreparedInsertWriter(connection, transaction, table, columns);
 
@@ -106,6 +142,10 @@ public sealed class PostgresBulkLoader : IBulkLoader
 
     // Kept: the PostgreSQL load was measured with its indexes in place (bench/postgres.sh).
     public Task<IReadOnlyList<string>> DropIndexesAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    // The pg_trgm indexes follow the rows as COPY writes them.
+    public Task<IReadOnlyList<string>> SuspendPartnerSearchAsync(DbConnection connection, DbTransaction transaction, int firstPartnerId, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
     public BulkWriter CreateWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>

@@ -33,6 +33,13 @@ public sealed class DemoDataSeederTests : ServiceTest
         Assert.Equal(301, added.Id);
         var page = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: "after"), Ct));
         Assert.Equal(["After The Seed"], page.Items.Select(p => p.Name));
+
+        // The seeded partners are searchable too, by a part of a name and of a link's code (the load indexes them at once).
+        var seeded = await db.ReferralLinks.AsNoTracking().OrderBy(l => l.Id).Skip(200).Select(l => new { l.PartnerId, l.Code, l.Partner!.Name }).FirstAsync(Ct);
+        var byName = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: seeded.Name[1..^1]) { PageSize = 100 }, Ct));
+        var byCode = Ok(await App.Partners.ListAsync(new PartnerQuery(Search: seeded.Code[2..^2]) { PageSize = 100 }, Ct));
+        Assert.Contains(seeded.PartnerId, byName.Items.Select(p => p.Id));
+        Assert.Contains(seeded.PartnerId, byCode.Items.Select(p => p.Id));
     }
 
     [Fact]

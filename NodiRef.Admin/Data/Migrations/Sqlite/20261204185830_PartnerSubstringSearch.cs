@@ -33,9 +33,11 @@ namespace NodiRef.Admin.Data.Migrations.Sqlite
                     DELETE FROM partner_search WHERE rowid = old."Id";
                 END;
                 """);
-            migrationBuilder.Sql($"""
+            // A new code is appended, not gathered again: a bulk load inserts links with their indexes dropped,
+            // where a lookup of the partner's other links would scan the table once per row.
+            migrationBuilder.Sql("""
                 CREATE TRIGGER partner_search_link_insert AFTER INSERT ON referral_links BEGIN
-                    UPDATE partner_search SET codes = {string.Format(Codes, "new.\"PartnerId\"")} WHERE rowid = new."PartnerId";
+                    UPDATE partner_search SET codes = CASE WHEN codes = '' THEN new."Code" ELSE codes || char(10) || new."Code" END WHERE rowid = new."PartnerId";
                 END;
                 """);
             migrationBuilder.Sql($"""
