@@ -144,14 +144,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
             await membership.ExecuteNonQueryAsync(ct);
         }
 
-        foreach (var statement in searchAfterLoad)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = statement;
-            cmd.CommandTimeout = 0;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await ExecuteAllAsync(connection, tx, searchAfterLoad, ct);
 
         await tx.CommitAsync(ct);
         if (options.Clicks > 0)
@@ -248,14 +241,7 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
         // The rollups as the click writer would have kept them.
         await bulkLoader.RollUpClicksAsync(connection, tx, firstClickId - 1, ct);
 
-        foreach (var create in indexes)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = create;
-            cmd.CommandTimeout = 0;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await ExecuteAllAsync(connection, tx, indexes, ct);
 
         await tx.CommitAsync(ct);
     }
@@ -423,6 +409,19 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
     private static readonly string[] PartnerColumns = ["Id", "Name", "NameSearch", "ExternalId", "Status", "DefaultProjectId", "CreatedAt", "UpdatedAt", "Version"];
     private static readonly string[] LinkColumns = ["Code", "CodeKey", "PartnerId", "ProjectId", "TargetUrl", "Metadata", "CreatedAt", "UpdatedAt", "Version"];
     private static readonly string[] ClickColumns = ["TrackingId", "LinkId", "PartnerId", "ProjectId", "IpAddress", "UserAgent", "CreatedAt", "Status", "DiscardReason"];
+
+    /// <summary>Statements a loader answered to run after a load (indexes, triggers), in order, without a time limit.</summary>
+    private static async Task ExecuteAllAsync(DbConnection connection, DbTransaction tx, IEnumerable<string> statements, CancellationToken ct)
+    {
+        foreach (var statement in statements)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = statement;
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     private static async Task<int> NextIdAsync(DbConnection connection, DbTransaction? tx, string table, CancellationToken ct)
     {

@@ -55,21 +55,7 @@ public sealed class SqliteBulkLoader : IBulkLoader
     // (a partner, a link) that is a random page per row, where CREATE INDEX sorts once.
     public async Task<IReadOnlyList<string>> DropIndexesAsync(DbConnection connection, DbTransaction transaction, string table, CancellationToken ct = default)
     {
-        var indexes = new List<(string Name, string Sql)>();
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND sql IS NOT NULL";
-            var p = read.CreateParameter();
-            p.ParameterName = "@table";
-            p.Value = table;
-            read.Parameters.Add(p);
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                indexes.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
+        var indexes = await SchemaAsync(connection, transaction, "type = 'index' AND tbl_name = @value AND sql IS NOT NULL", table, ct);
 
         foreach (var (name, _) in indexes)
         {
@@ -81,34 +67,38 @@ public sealed class SqliteBulkLoader : IBulkLoader
 
     public async Task<IReadOnlyList<string>> SuspendPartnerSearchAsync(DbConnection connection, DbTransaction transaction, int firstPartnerId, CancellationToken ct = default)
     {
-        var triggers = new List<(string Name, string Sql)>();
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'partner\\_search\\_%' ESCAPE '\\'";
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                triggers.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
+        var triggers = await SchemaAsync(connection, transaction, "type = 'trigger' AND substr(name, 1, length(@value)) = @value", SqlitePartnerSearch.TriggerPrefix, ct);
 
         foreach (var (name, _) in triggers)
         {
             await BulkLoad.ExecuteAsync(connection, transaction, $"DROP TRIGGER \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", ct);
         }
 
-        var index = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"""
-            INSERT INTO partner_search (rowid, name, external_id, codes)
-            SELECT p."Id", p."Name", coalesce(p."ExternalId", ''),
-                   coalesce((SELECT group_concat(l."Code", char(10)) FROM referral_links AS l WHERE l."PartnerId" = p."Id"), '')
-            FROM partners AS p WHERE p."Id" >= {firstPartnerId}
-            """);
-        return [index, .. triggers.Select(t => t.Sql)];
+        return [SqlitePartnerSearch.IndexFrom(firstPartnerId), .. triggers.Select(t => t.Sql)];
     }
 
     public BulkWriter CreateWriter(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
         new PreparedInsertWriter(connection, transaction, table, columns);
+
+    /// <summary>The names and statements of the schema objects matching <paramref name="where"/> (with <c>@value</c>).</summary>
+    private static async Task<List<(string Name, string Sql)>> SchemaAsync(DbConnection connection, DbTransaction transaction, string where, string value, CancellationToken ct)
+    {
+        var found = new List<(string Name, string Sql)>();
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = $"SELECT name, sql FROM sqlite_master WHERE {where}";
+        var p = read.CreateParameter();
+        p.ParameterName = "@value";
+        p.Value = value;
+        read.Parameters.Add(p);
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return found;
+    }
 
     // The rollups trail the clicks: from their mark, which then moves to the newest click.
     public async Task RollUpClicksAsync(DbConnection connection, DbTransaction transaction, long lastClickIdBefore, CancellationToken ct = default)

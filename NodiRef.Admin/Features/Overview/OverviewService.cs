@@ -142,11 +142,6 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         var clicks = Filter(db.ClickDaily.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded);
-        if (query.Kind == LeaderboardKind.Projects)
-        {
-            sales = sales.Where(d => d.ProjectKey != 0);
-            clicks = clicks.Where(d => d.ProjectKey != 0);
-        }
 
         // Who is in the running: the first rows by the rollups, kept a while (a scan of every link's rows of the range).
         var standing = await standings.RankAsync(
@@ -156,8 +151,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
 
         // Their figures, counted now, with the clicks not rolled up yet: a row they lift may join the running.
         await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
-        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, range.PartnerId, EventStatus.Recorded, range.From, range.To)).AsEnumerable()
-            .Where(c => range.LinkId == null || c.LinkId == range.LinkId)
+        var recent = (await NotRolledUpAsync(db, range, range.From, ct))
             .Select(c => query.Kind switch { LeaderboardKind.Partners => c.PartnerId, LeaderboardKind.Links => c.LinkId, _ => c.ProjectId ?? 0 })
             .Where(k => k != 0).GroupBy(k => k).ToDictionary(g => g.Key, g => g.LongCount());
         var ids = query.Metric == LeaderboardMetric.Clicks ? standing.Union(recent.Keys).ToList() : standing.ToList();
@@ -206,6 +200,14 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         return Result<Leaderboard>.Ok(new Leaderboard(query.Kind, query.Metric, query.Metric == LeaderboardMetric.Revenue ? currency : null, rows));
     }
 
+    /// <summary>
+    /// The recorded clicks from <paramref name="from"/> to the range's end, of its project, partner and link, that the
+    /// rollups do not count yet (none on PostgreSQL): what every click figure of the overview adds to the rollups'.
+    /// </summary>
+    private async Task<List<Click>> NotRolledUpAsync(AppDbContext db, OverviewQuery range, DateOnly from, CancellationToken ct) =>
+        ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, range.PartnerId, EventStatus.Recorded, from, range.To))
+            .Where(c => range.LinkId == null || c.LinkId == range.LinkId).ToList();
+
     /// <summary>The first <see cref="LeaderboardQuery.MaxTake"/> rows of a leaderboard by the rollups of the range.</summary>
     private async Task<IReadOnlyList<int>> RankAsync(LeaderboardKind kind, LeaderboardMetric metric, string? currency, OverviewQuery range, CancellationToken ct)
     {
@@ -253,7 +255,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var clicks = await ForProject(db.ClickDailyProject.AsNoTracking(), range, range.From).Where(d => d.Status == EventStatus.Recorded && d.ProjectKey != 0)
             .GroupBy(d => d.ProjectKey).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        foreach (var click in ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, null, EventStatus.Recorded, range.From, range.To)))
+        foreach (var click in await NotRolledUpAsync(db, range, range.From, ct))
         {
             if (click.ProjectId is { } project)
             {
@@ -392,13 +394,9 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         // A range that holds every partner (all time, mostly) counts the table, not an index range: a tenth of the time.
-        var holdsAll = false;
-        if (query.ProjectId is null)
-        {
-            var first = await db.Partners.MinAsync(p => (DateTime?)p.CreatedAt, ct);
-            var last = await db.Partners.MaxAsync(p => (DateTime?)p.CreatedAt, ct);
-            holdsAll = first is null || (first >= start && last < end);
-        }
+        var holdsAll = query.ProjectId is null
+            && (await db.Partners.MinAsync(p => (DateTime?)p.CreatedAt, ct) is not { } first
+                || (first >= start && await db.Partners.MaxAsync(p => (DateTime?)p.CreatedAt, ct) < end));
 
         var newCount = holdsAll ? await db.Partners.LongCountAsync(ct) : await joined.LongCountAsync(ct);
         var newest = await joined.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(take)
@@ -412,7 +410,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         // Who is in the running: the partners the rollups rank first, kept a while (a pass over every link's rows of
         // the range); with those the clicks not rolled up yet bring, counted now, converted ones left out.
         var standing = await standings.RankAsync($"idle:{Key(range)}", t => IdleAsync(range, t), ct);
-        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(range.ProjectId, null, EventStatus.Recorded, range.From, range.To))
+        var recent = (await NotRolledUpAsync(db, range, range.From, ct))
             .GroupBy(c => c.PartnerId).ToDictionary(g => g.Key, g => g.LongCount());
         var ids = newest.Select(p => p.Id).Concat(standing).Concat(recent.Keys).Distinct().ToList();
         var counted = await clicks.Where(d => ids.Contains(d.PartnerId)).GroupBy(d => d.PartnerId)
@@ -463,13 +461,13 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var snapshot = await clickCounts.ReadSnapshotAsync(db, ct);
         var clicks = await Filter(db.ClickDaily.AsNoTracking(), query, query.From).Where(d => d.Status == EventStatus.Recorded)
             .GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var referrals = await Filter(db.ReferralDaily.AsNoTracking(), query, query.From).Where(d => d.Status == EventStatus.Recorded)
             .GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var conversions = await Sales(db, query).GroupBy(d => d.LinkId).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, query.From, query.To));
-        foreach (var click in recent)
+        foreach (var click in await NotRolledUpAsync(db, query, query.From, ct))
         {
             clicks[click.LinkId] = clicks.GetValueOrDefault(click.LinkId) + 1;
         }
@@ -625,8 +623,7 @@ public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, C
                 .GroupBy(d => d.Day).Select(g => new { Day = g.Key, Count = g.Sum(d => d.Count) }).ToDictionaryAsync(d => d.Day, d => d.Count, ct);
         }
 
-        var recent = ClickService.Filter((await clickCounts.NotRolledUpAsync(db, ct)).AsQueryable(), new ClickQuery(query.ProjectId, query.PartnerId, EventStatus.Recorded, from, query.To));
-        foreach (var click in recent.Where(c => query.LinkId == null || c.LinkId == query.LinkId))
+        foreach (var click in await NotRolledUpAsync(db, query, from, ct))
         {
             var day = DateOnly.FromDateTime(click.CreatedAt);
             days[day] = days.GetValueOrDefault(day) + 1;
