@@ -49,7 +49,7 @@ public static class SeederProgram
 
             await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
             await using var scope = app.Services.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System(worker: "demo-data seeder"));
             var report = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
                 .SeedAsync(new SeedOptions(parse.GetValue(partners), parse.GetValue(links), parse.GetValue(projects), parse.GetValue(clicks), parse.GetValue(conversions)), ct);
             Console.WriteLine($"Seeded {report.Projects:N0} projects, {report.Partners:N0} partners, {report.Links:N0} links, {report.Clicks:N0} clicks and {report.Conversions:N0} conversions in {report.Elapsed.TotalSeconds:F1} s.");

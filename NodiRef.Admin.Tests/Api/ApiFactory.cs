@@ -185,7 +185,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A context on the app's database, for arranging and checking rows directly.</summary>
-    public AppDbContext Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+    public AppDbContext Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext().Arranging();
 
     /// <summary>Row counts of the three resources the API writes.</summary>
     public async Task<(int Projects, int Partners, int Links)> CountsAsync()

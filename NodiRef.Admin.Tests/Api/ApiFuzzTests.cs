@@ -461,7 +461,7 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
         public Snapshot(WebApplicationFactory<Program> app)
         {
             _app = app;
-            using var db = app.Services.GetRequiredService<IDbContextFactory<NodiRef.Admin.Data.AppDbContext>>().CreateDbContext();
+            using var db = app.Services.GetRequiredService<IDbContextFactory<NodiRef.Admin.Data.AppDbContext>>().CreateDbContext().Arranging();
             var parts = new List<string>();
             foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && !e.IsOwned() && !Excluded.Contains(e.ClrType.Name)).DistinctBy(e => e.GetTableName()))
             {
@@ -478,7 +478,7 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
 
         public async Task<string> TakeAsync(CancellationToken ct)
         {
-            await using var db = await _app.Services.GetRequiredService<IDbContextFactory<NodiRef.Admin.Data.AppDbContext>>().CreateDbContextAsync(ct);
+            await using var db = (await _app.Services.GetRequiredService<IDbContextFactory<NodiRef.Admin.Data.AppDbContext>>().CreateDbContextAsync(ct)).Arranging();
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync(ct);
             await using DbCommand command = connection.CreateCommand();

@@ -17,7 +17,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         "post /api/partners/external/{externalId}/activate", "post /api/partners/external/{externalId}/deactivate",
         "get /api/referral-links", "post /api/referral-links",
         "get /api/referral-links/{id}", "patch /api/referral-links/{id}", "delete /api/referral-links/{id}",
-        "get /api/clicks", "get /api/referrals", "get /api/analytics",
+        "get /api/clicks", "get /api/referrals", "get /api/analytics", "get /api/audit-events",
         "get /api/conversions", "get /api/conversions/{id}", "post /api/conversions/{id}/accept",
         "post /api/conversions/{id}/reject", "post /api/conversions/{id}/refund",
         "get /api/rewards", "get /api/rewards/{id}", "post /api/rewards/{id}/approve", "post /api/rewards/{id}/pay", "post /api/rewards/{id}/reverse",
@@ -37,6 +37,7 @@ public sealed class OpenApiTests(ApiFactory api) : ApiTest(api)
         { "/api/rewards", ["partner_id", "project_id", "status", "date_from", "date_to", "currency"], true },
         { "/api/rewards/rule-sets", ["is_active", "scope", "name"], true },
         { "/api/rewards/actions", ["rule_set_id", "action_type"], false },
+        { "/api/audit-events", ["entity_type", "entity_id", "actor", "action", "date_from", "date_to"], false },
     };
 
     private async Task<JsonElement> DocumentAsync()

@@ -19,6 +19,7 @@ public sealed class NavMenuTests : ComponentTest
         Assert.Contains(("Referral Links", "referral-links"), links);
         Assert.Contains(("Users", "users"), links);
         Assert.Contains(("API Tokens", "api-tokens"), links);
+        Assert.Contains(("Audit log", "audit-log"), links);
         Assert.Contains(("API Reference", "api-reference"), links);
         Assert.Contains(cut.FindAll(".mud-nav-group"), g => g.TextContent.Contains("Partners", StringComparison.Ordinal)
             && g.TextContent.Contains("Referral Links", StringComparison.Ordinal));
@@ -37,6 +38,7 @@ public sealed class NavMenuTests : ComponentTest
         Assert.Contains("Partners", texts);
         Assert.DoesNotContain("Users", texts);
         Assert.DoesNotContain("API Tokens", texts);
+        Assert.DoesNotContain("Audit log", texts);
         Assert.Contains("API Reference", texts);
     }
 

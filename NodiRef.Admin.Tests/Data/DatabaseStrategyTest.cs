@@ -66,7 +66,7 @@ public abstract class DatabaseStrategyTest(DatabaseProvider provider) : IAsyncLi
     protected T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    protected AppDbContext CreateContext() => Get<IDbContextFactory<AppDbContext>>().CreateDbContext();
+    protected AppDbContext CreateContext() => Get<IDbContextFactory<AppDbContext>>().CreateDbContext().Arranging();
 
     /// <summary>Clicks at the given times on a link, as the click writer makes them (ids and rollups are the store's business).</summary>
     protected static List<Click> Clicks(int linkId, int partnerId, int? projectId, params DateTime[] times) =>

@@ -126,6 +126,7 @@ public sealed class EventRollupTests : ServiceTest
     [Fact]
     public async Task A_change_written_around_the_context_is_caught_and_a_rebuild_counts_everything_again()
     {
+        WritesAroundTheAuditTrail("it writes events around the context on purpose, to test the rollups' rebuild");
         var referral = await GivenReferralAsync();
         var conversion = await ConvertAsync(referral, 10m, "USD");
         await App.Processor.ProcessPendingAsync(Ct);
@@ -143,6 +144,7 @@ public sealed class EventRollupTests : ServiceTest
     [Fact]
     public async Task The_migration_that_adds_the_rollups_counts_the_events_already_there()
     {
+        WritesAroundTheAuditTrail("it writes events around the context on purpose, to test the rollups' rebuild");
         var referral = await GivenReferralAsync();
         await ConvertAsync(referral, 25m, "USD");
         await ConvertAsync(referral, 5m, "EUR");

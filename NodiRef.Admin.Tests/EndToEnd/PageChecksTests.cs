@@ -17,7 +17,7 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
     {
         var data = new TheoryData<string, string>();
         foreach (var page in new[] { "login", "overview", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account",
-                     "referrals", "conversions", "rewards", "rule-sets", "rule-set" })
+                     "referrals", "conversions", "rewards", "rule-sets", "rule-set", "audit-log" })
         {
             data.Add(page, "light");
             data.Add(page, "dark");
@@ -75,6 +75,10 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
                 break;
             case "api-tokens":
                 await OpenInteractiveAsync(page, "api-tokens", "API Tokens", theme);
+                await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "audit-log":
+                await OpenInteractiveAsync(page, "audit-log", "Audit log", theme);
                 await Expect(Rows(page).First).ToBeVisibleAsync();
                 break;
             case "referrals":

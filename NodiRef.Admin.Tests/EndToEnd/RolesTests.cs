@@ -47,6 +47,7 @@ public sealed class RolesTests(BrowserSuite suite) : BrowserTest(suite)
     [Theory]
     [InlineData("users")]
     [InlineData("api-tokens")]
+    [InlineData("audit-log")]
     public async Task A_viewer_opening_an_admin_page_is_refused(string path)
     {
         var page = await NewPageAsync(Roles.Viewer);

@@ -6,6 +6,7 @@ using NodiRef.Admin.Data;
 using NodiRef.Admin.Domain;
 using NodiRef.Admin.Features.ApiTokens;
 using NodiRef.Admin.Hosting;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Maintenance;
 
@@ -73,7 +74,7 @@ public sealed class CommandLineTests : IAsyncLifetime
             return (exit, null);
         }
 
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = (await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct)).Arranging();
         return (exit, await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(Ct));
     }
 

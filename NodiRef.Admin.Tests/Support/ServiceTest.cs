@@ -15,6 +15,7 @@ namespace NodiRef.Admin.Tests.Support;
 public abstract class ServiceTest : IAsyncLifetime
 {
     private TestServices? _app;
+    private string? _aroundTheAuditTrail;
 
     protected TestServices App => _app ?? throw new InvalidOperationException("The test is not initialised.");
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -29,6 +30,12 @@ public abstract class ServiceTest : IAsyncLifetime
             {
                 // Whatever the test did, the event rollups still match the rows they count.
                 await RollupCheck.AssertInStepAsync(_app.Database, Ct);
+
+                // And every audited row matches its audit trail, unless the test said why it writes around it.
+                if (_aroundTheAuditTrail is null)
+                {
+                    await AuditCheck.AssertInStepAsync(_app.Database, Ct);
+                }
             }
             finally
             {
@@ -38,6 +45,12 @@ public abstract class ServiceTest : IAsyncLifetime
 
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>
+    /// Says this test writes audited rows around the audit trail on purpose (a racing writer in raw SQL, a bulk
+    /// loader), so it does not end with <see cref="AuditCheck"/>.
+    /// </summary>
+    protected void WritesAroundTheAuditTrail(string why) => _aroundTheAuditTrail = why;
 
     /// <summary>The value of a result that must have succeeded; the failure is described otherwise.</summary>
     protected static T Ok<T>(Result<T> result)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NodiRef.Admin.Data;
+using NodiRef.Admin.Domain;
 
 namespace NodiRef.Admin.Tests.Support;
 
@@ -92,7 +93,14 @@ public sealed class TestDatabase : IAsyncDisposable
             ? options.UseAppDatabase(Provider, _connection)
             : options.UseAppDatabase(Provider, _connectionString!);
 
-    public AppDbContext CreateContext() => AppDatabase.CreateContext(Provider, o => Configure(o));
+    /// <summary>Whom rows a test arranges directly on a context are recorded under in the audit trail.</summary>
+    public static readonly AuditActor ArrangeActor = AuditActor.System("test arrange");
+
+    /// <summary>A context on this database; what a test saves on it directly is audited as <see cref="ArrangeActor"/>.</summary>
+    public AppDbContext CreateContext()
+    {
+        return AppDatabase.CreateContext(Provider, o => Configure(o)).Arranging();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -126,5 +134,15 @@ public sealed class TestDatabase : IAsyncDisposable
     private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<AppDbContext>
     {
         public AppDbContext CreateDbContext() => database.CreateContext();
+    }
+}
+
+public static class ArrangingContexts
+{
+    /// <summary>The context, with what a test saves on it directly audited as <see cref="TestDatabase.ArrangeActor"/>.</summary>
+    public static AppDbContext Arranging(this AppDbContext db)
+    {
+        db.Auditor ??= Auditor.Fixed(TestDatabase.ArrangeActor, TimeProvider.System);
+        return db;
     }
 }

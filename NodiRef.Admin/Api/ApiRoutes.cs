@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using NodiRef.Admin.Features.ApiTokens;
+using NodiRef.Admin.Features.Audit;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Overview;
 using NodiRef.Admin.Features.Partners;
@@ -101,6 +102,7 @@ public static class ApiRoutes
         api.MapConversionEndpoints();
         api.MapRewardEndpoints();
         api.MapAnalyticsEndpoints();
+        api.MapAuditEndpoints();
         return endpoints;
     }
 }

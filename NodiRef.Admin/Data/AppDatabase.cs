@@ -97,7 +97,13 @@ public static class AppDatabase
     {
         services.AddDbContextFactory<TContext>(configure);
         services.AddSingleton<IDbContextFactory<AppDbContext>, ContextFactory<TContext>>();
-        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<TContext>());
+        // Identity's stores save users and roles on the scope's context: recorded under the scope's current user.
+        services.AddScoped<AppDbContext>(sp =>
+        {
+            var db = sp.GetRequiredService<TContext>();
+            db.Auditor ??= new Auditor(sp.GetRequiredService<Features.Common.CurrentUser>().ActorAsync, sp.GetRequiredService<TimeProvider>());
+            return db;
+        });
     }
 
     private sealed class ContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext>

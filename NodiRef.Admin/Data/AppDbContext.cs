@@ -33,6 +33,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ReferralDailyProject> ReferralDailyProject => Set<ReferralDailyProject>();
     public DbSet<ConversionDailyProject> ConversionDailyProject => Set<ConversionDailyProject>();
     public DbSet<RewardDailyProject> RewardDailyProject => Set<RewardDailyProject>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>
+    /// Who this context's audited changes are recorded under (see <see cref="AuditTrail"/>). Services get it set by
+    /// <c>AppDbFactory</c>; workers and tools set their own. Saving an audited change without one fails.
+    /// </summary>
+    public Auditor? Auditor { get; set; }
 
     /// <summary>The Data Protection key ring, shared by every instance (sign-in cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -53,36 +60,50 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     {
         BumpVersions();
         RoundTimestamps();
-        if (EventRollups.Collect(ChangeTracker) is not null)
+        if (EventRollups.Collect(ChangeTracker) is not null || AuditTrail.Collect(ChangeTracker) is not null)
         {
-            // Only Data Protection's key ring saves synchronously; events go through SaveChangesAsync.
-            throw new InvalidOperationException("Referrals, conversions and rewards are saved with SaveChangesAsync, which keeps their rollups.");
+            // Only Data Protection's key ring saves synchronously; everything else goes through SaveChangesAsync.
+            throw new InvalidOperationException("Audited rows, referrals, conversions and rewards are saved with SaveChangesAsync, which keeps their audit trail and rollups.");
         }
 
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     /// <summary>
-    /// Saves, and moves the event rollups (<see cref="EventRollups"/>) in the same transaction: the save's own,
-    /// or the caller's behind a savepoint, so a failed save takes its rollup changes back with it.
+    /// Saves, and in the same transaction moves the event rollups (<see cref="EventRollups"/>) and writes the audit
+    /// entries of the audited rows (<see cref="AuditTrail"/>): the save's own transaction, or the caller's behind a
+    /// savepoint, so a failed save takes its rollup changes and audit entries back with it.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
         RoundTimestamps();
-        if (EventRollups.Collect(ChangeTracker) is not { } rollups)
+        var rollups = EventRollups.Collect(ChangeTracker);
+        var audit = AuditTrail.Collect(ChangeTracker);
+        if (rollups is null && audit is null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
+        AuditActor? actor = null;
+        if (audit is not null)
+        {
+            if (Auditor is null)
+            {
+                throw new InvalidOperationException(
+                    "An audited change was saved on a context with no Auditor: services take AppDbFactory, workers and tools set AppDbContext.Auditor.");
+            }
+
+            actor = await Auditor.ActorAsync();
+        }
+
         if (Database.CurrentTransaction is { } outer)
         {
-            const string savepoint = "event_rollups";
+            const string savepoint = "save_changes";
             await outer.CreateSavepointAsync(savepoint, cancellationToken);
             try
             {
-                await rollups.ApplyAsync(this, cancellationToken);
-                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                return await SaveWithAsync(rollups, audit, actor, acceptAllChangesOnSuccess, cancellationToken);
             }
             catch
             {
@@ -92,9 +113,28 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         }
 
         await using var tx = await Database.BeginTransactionAsync(cancellationToken);
-        await rollups.ApplyAsync(this, cancellationToken);
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await SaveWithAsync(rollups, audit, actor, acceptAllChangesOnSuccess, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    private async Task<int> SaveWithAsync(EventRollups? rollups, AuditTrail? audit, AuditActor? actor, bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        if (rollups is not null)
+        {
+            await rollups.ApplyAsync(this, ct);
+        }
+
+        if (audit is null)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        }
+
+        // The rows first (an added row's key is known after), then their entries.
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
+        var at = UtcDateTimeConverter.ToMicroseconds(Auditor!.Clock.GetUtcNow().UtcDateTime);
+        AuditEvents.AddRange(await audit.EntriesAsync(this, actor!, at, ct));
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
         return saved;
     }
 

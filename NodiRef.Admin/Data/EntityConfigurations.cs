@@ -192,3 +192,27 @@ internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> b) => b.ToTable("data_protection_keys");
 }
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> b)
+    {
+        b.ToTable("audit_events");
+        b.Property(e => e.ActorKind).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.ActorId).HasMaxLength(AuditEvent.IdMaxLength);
+        b.Property(e => e.ActorName).HasMaxLength(AuditEvent.NameMaxLength).IsRequired();
+        b.Property(e => e.EntityType).HasMaxLength(AuditEvent.IdMaxLength).IsRequired();
+        b.Property(e => e.EntityId).HasMaxLength(AuditEvent.IdMaxLength).IsRequired();
+        b.Property(e => e.EntityLabel).HasMaxLength(AuditEvent.NameMaxLength);
+        b.Property(e => e.ParentType).HasMaxLength(AuditEvent.IdMaxLength);
+        b.Property(e => e.ParentId).HasMaxLength(AuditEvent.IdMaxLength);
+        b.Property(e => e.Action).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.Changes).IsRequired();
+
+        // An entity's history, newest first; the log by time; one actor's changes.
+        b.HasIndex(e => new { e.EntityType, e.EntityId, e.Id });
+        b.HasIndex(e => new { e.ParentType, e.ParentId, e.Id });
+        b.HasIndex(e => e.At);
+        b.HasIndex(e => new { e.ActorName, e.Id });
+    }
+}

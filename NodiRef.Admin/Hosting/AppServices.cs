@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using NodiRef.Admin.Components.Account;
 using NodiRef.Admin.Features.ApiTokens;
+using NodiRef.Admin.Features.Audit;
 using NodiRef.Admin.Features.Conversions;
 using NodiRef.Admin.Features.Overview;
 using NodiRef.Admin.Features.Partners;
@@ -136,6 +137,7 @@ public static class AppServices
         services.AddPrivateApi();
         services.AddTracking(builder.Configuration);
         services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
             .AddCheck<DatabaseWriteCheck>(DatabaseWriteCheck.Name, tags: ["ready"]);
@@ -157,7 +159,7 @@ public static class AppServices
     [
         typeof(ProjectService), typeof(PartnerService), typeof(ReferralLinkService), typeof(UserService), typeof(ClickService),
         typeof(ReferralService), typeof(ConversionService), typeof(RuleSetService), typeof(RewardService), typeof(ApiTokenService),
-        typeof(OverviewService), typeof(GettingStartedService),
+        typeof(OverviewService), typeof(GettingStartedService), typeof(AuditService),
     ];
 
     /// <summary>
@@ -169,6 +171,7 @@ public static class AppServices
     public static IdentityBuilder AddServiceLayer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<CurrentUser>();
+        services.AddScoped<AppDbFactory>();
         foreach (var service in AreaServices)
         {
             services.AddScoped(service);
@@ -180,6 +183,8 @@ public static class AppServices
         services.Configure<ConversionOptions>(configuration.GetSection(ConversionOptions.Section));
         services.AddSingleton<ConversionSignal>();
         services.AddSingleton<ConversionProcessor>();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AuditRetention>();
         // The click log's single writer (the host runs its loop as a hosted service; tests start it when they need it).
         services.AddSingleton<ClickWriter>();
         return services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)

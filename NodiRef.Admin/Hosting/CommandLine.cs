@@ -30,7 +30,7 @@ public static class CommandLine
 
             await app.Services.PrepareDatabaseAsync(app.Configuration, ct);
             await using var scope = app.Services.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System());
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System(worker: "command line create-token"));
             var expiresAt = parse.GetValue(tokenExpiry) is { } days
                 ? scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(days)
                 : (DateTime?)null;

@@ -24,6 +24,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     public async Task A_partner_edit_racing_another_edit_is_a_conflict_with_the_other_edit_shown()
     {
         var partner = await GivenPartnerAsync("Original");
+        WritesAroundTheAuditTrail("the racing edit is raw SQL, standing in for another instance's save");
         App.SqlHook.OnceBeforeTransaction($"""UPDATE partners SET "Name" = 'Sneaky', "NameSearch" = 'sneaky', "Version" = "Version" + 1 WHERE "Id" = {partner.Id}""");
 
         var result = await App.Partners.UpdateAsync(partner.Id, new UpdatePartnerInput("Mine", null, PartnerStatus.Active, null), partner.Version, Ct);
@@ -39,7 +40,8 @@ public sealed class ConcurrentEditTests : ServiceTest
     {
         var project = await GivenProjectAsync("Shop");
         var partner = await GivenPartnerAsync("Original", projectId: project.Id);
-        App.SqlHook.OnceBefore("DELETE FROM \"partners\"", $"""UPDATE partners SET "Version" = "Version" + 1 WHERE "Id" = {partner.Id}""");
+        // The edit lands after the delete's checks, as its first statement starts (the memberships' delete).
+        App.SqlHook.OnceBefore("DELETE FROM \"partner_projects\"", $"""UPDATE partners SET "Version" = "Version" + 1 WHERE "Id" = {partner.Id}""");
 
         var result = await App.Partners.DeleteAsync(partner.Id, partner.Version, Ct);
 
@@ -53,7 +55,8 @@ public sealed class ConcurrentEditTests : ServiceTest
     public async Task A_project_edit_racing_another_edit_is_a_conflict_with_the_other_edit_shown()
     {
         var project = await GivenProjectAsync("Original");
-        App.SqlHook.OnceBefore("UPDATE \"projects\"", $"""UPDATE projects SET "Name" = 'Sneaky', "Version" = "Version" + 1 WHERE "Id" = {project.Id}""");
+        WritesAroundTheAuditTrail("the racing edit is raw SQL, standing in for another instance's save");
+        App.SqlHook.OnceBeforeTransaction($"""UPDATE projects SET "Name" = 'Sneaky', "Version" = "Version" + 1 WHERE "Id" = {project.Id}""");
 
         var result = await App.Projects.UpdateAsync(project.Id, new ProjectInput("Mine", "https://mine.example.com/"), project.Version, Ct);
 
@@ -67,6 +70,7 @@ public sealed class ConcurrentEditTests : ServiceTest
     {
         var partner = await GivenPartnerAsync("Owner");
         var link = await GivenLinkAsync(partner.Id, "raced");
+        WritesAroundTheAuditTrail("the racing edit is raw SQL, standing in for another instance's save");
         App.SqlHook.OnceBeforeTransaction($"""UPDATE referral_links SET "TargetUrl" = 'https://sneaky.example.com/', "Version" = "Version" + 1 WHERE "Id" = {link.Id}""");
 
         var result = await App.Links.UpdateAsync(link.Id, new UpdateLinkInput(null, "https://mine.example.com/", null), link.Version, Ct);

@@ -14,6 +14,7 @@ public sealed class DemoDataSeederTests : ServiceTest
     [Fact]
     public async Task Seeds_partners_links_memberships_and_clicks_with_their_totals()
     {
+        WritesAroundTheAuditTrail("demo data is bulk-loaded around the context, with no audit entries");
         var seeder = new DemoDataSeeder(App.Database.Factory, App.Get<IBulkLoader>(), NullLogger<DemoDataSeeder>.Instance);
 
         var report = await seeder.SeedAsync(new SeedOptions(Partners: 300, Links: 450, Projects: 3, Clicks: 2_000), Ct);
@@ -45,6 +46,7 @@ public sealed class DemoDataSeederTests : ServiceTest
     [Fact]
     public async Task Seeds_sign_ups_sales_refunds_and_rewards_on_the_clicks_with_their_rollups_and_the_overview_reads_them()
     {
+        WritesAroundTheAuditTrail("demo data is bulk-loaded around the context, with no audit entries");
         var seeder = new DemoDataSeeder(App.Database.Factory, App.Get<IBulkLoader>(), NullLogger<DemoDataSeeder>.Instance);
 
         var report = await seeder.SeedAsync(new SeedOptions(Partners: 200, Links: 300, Projects: 3, Clicks: 6_000, Conversions: 400), Ct);

@@ -35,7 +35,7 @@ public static class ApiTokenRoles
 public sealed record CreatedApiToken(ApiTokenRow Token, string Secret);
 
 /// <summary>The API tokens: created and revoked by admins, checked on every API request.</summary>
-public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class ApiTokenService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     private const string TokenStart = "nr_";
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

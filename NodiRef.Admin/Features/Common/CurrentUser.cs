@@ -56,15 +56,41 @@ public sealed class CurrentUser(IServiceProvider services)
     /// <summary>How the acting person (or token) is named in audit trails.</summary>
     public async Task<string> NameAsync() => (await GetAsync()).Identity?.Name ?? "system";
 
+    /// <summary>
+    /// Who is acting, as the audit trail records it: a person (user id, email), an API token (its id and name), the
+    /// system (the worker or command named by <see cref="System"/>), or an anonymous caller of a public endpoint.
+    /// </summary>
+    public async Task<AuditActor> ActorAsync()
+    {
+        var user = await GetAsync();
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return AuditActor.Anonymous;
+        }
+
+        var name = user.Identity.Name ?? "";
+        if (await TokenIdAsync() is { } tokenId)
+        {
+            return new AuditActor(AuditActorKind.Token, tokenId.ToString(global::System.Globalization.CultureInfo.InvariantCulture), name);
+        }
+
+        return PersonId(user) is { } userId
+            ? new AuditActor(AuditActorKind.User, userId, name)
+            : new AuditActor(AuditActorKind.System, null, name.StartsWith("system", StringComparison.Ordinal) ? name : $"system: {name}");
+    }
+
     /// <summary>The API token acting, when it is one: idempotency keys are scoped to it.</summary>
     public async Task<int?> TokenIdAsync() =>
         int.TryParse((await GetAsync()).FindFirst(Features.ApiTokens.ApiTokenAuthenticationHandler.TokenIdClaim)?.Value, global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? id
             : null;
 
-    /// <summary>A principal for work the system does on its own behalf (seeding, start-up).</summary>
-    public static ClaimsPrincipal System(string role = Roles.Admin) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "system"), new Claim(ClaimTypes.Role, role)], "System"));
+    /// <summary>
+    /// A principal for work the system does on its own behalf; <paramref name="worker"/> names it in the audit trail
+    /// ("system: command line seed").
+    /// </summary>
+    public static ClaimsPrincipal System(string role = Roles.Admin, string worker = "") =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, worker.Length == 0 ? "system" : $"system: {worker}"), new Claim(ClaimTypes.Role, role)], "System"));
 
     private static string? PersonId(ClaimsPrincipal user)
     {

@@ -17,6 +17,11 @@ public sealed class ConversionProcessor(
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private const int BatchSize = 100;
 
+    /// <summary>Whom the processor's decisions are recorded under in the audit trail.</summary>
+    public static readonly AuditActor Actor = AuditActor.System("conversion processor");
+
+    private readonly Auditor _auditor = Auditor.Fixed(Actor, clock);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Pending conversions are read only from a migrated database.
@@ -79,6 +84,7 @@ public sealed class ConversionProcessor(
             // Each in its own context: a conflict with another instance leaves the others untouched.
             // The conversion at hand is finished even when stopping: its transaction is short.
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.Auditor = _auditor;
             var conversion = await db.Conversions.FirstAsync(c => c.Id == id, CancellationToken.None);
             if (await ConversionProcessing.ProcessAsync(db, conversion, clock.GetUtcNow().UtcDateTime, CancellationToken.None))
             {

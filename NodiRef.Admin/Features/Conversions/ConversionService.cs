@@ -4,7 +4,7 @@ namespace NodiRef.Admin.Features.Conversions;
 
 /// <summary>Records conversions (the public API's convert), lists them, and lets people accept, reject or refund them.</summary>
 public sealed class ConversionService(
-    IDbContextFactory<AppDbContext> dbFactory,
+    AppDbFactory dbFactory,
     CurrentUser currentUser,
     ConversionSignal signal,
     TimeProvider clock,

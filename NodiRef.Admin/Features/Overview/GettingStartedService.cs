@@ -27,7 +27,7 @@ public sealed record TestConversion(string LinkCode, Guid ReferralId, Guid Conve
 /// of 0.00, through the same tracking services the public API calls, so it proves the whole path end to end.
 /// </summary>
 public sealed class GettingStartedService(
-    IDbContextFactory<AppDbContext> dbFactory,
+    AppDbFactory dbFactory,
     CurrentUser currentUser,
     TimeProvider clock,
     ClickWriter clicks,

@@ -10,7 +10,7 @@ namespace NodiRef.Admin.Features.Overview;
 /// <see cref="ClickDaily"/> plus the newest clicks not rolled up yet; referrals, conversions and rewards:
 /// <see cref="EventRollups"/>), so a range costs a few grouped reads of small tables, whatever the number of events.
 /// </summary>
-public sealed class OverviewService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts, OverviewStandings standings)
+public sealed class OverviewService(AppDbFactory dbFactory, CurrentUser currentUser, IClickCounts clickCounts, OverviewStandings standings)
 {
     public async Task<Result<Overview>> GetAsync(OverviewQuery query, CancellationToken ct = default)
     {

@@ -1,7 +1,7 @@
 namespace NodiRef.Admin.Features.Partners;
 
 /// <summary>The one way to read and change partners; used by the pages and the API alike.</summary>
-public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts, IPartnerSearch search)
+public sealed class PartnerService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts, IPartnerSearch search)
 {
     /// <summary>A page of partners: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<PartnerRow>>> ListAsync(PartnerQuery query, CancellationToken ct = default)
@@ -218,10 +218,17 @@ public sealed class PartnerService(IDbContextFactory<AppDbContext> dbFactory, Cu
 
         try
         {
+            // Memberships are derived rows; the links and the partner are deleted through the context, so the
+            // audit trail records each, and the partner's version is checked by its concurrency token.
             await db.PartnerProjects.Where(m => m.PartnerId == id).ExecuteDeleteAsync(ct);
-            await db.ReferralLinks.Where(l => l.PartnerId == id).ExecuteDeleteAsync(ct);
-            var deleted = await db.Partners.Where(p => p.Id == id && p.Version == partner.Version).ExecuteDeleteAsync(ct);
-            if (deleted == 0)
+            db.ReferralLinks.RemoveRange(await db.ReferralLinks.Where(l => l.PartnerId == id).ToListAsync(ct));
+            partner.DefaultProject = null;
+            db.Partners.Remove(partner);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
             {
                 return Result<bool>.Conflict("This partner was changed by someone else in the meantime. Reload it and try again.");
             }

@@ -14,7 +14,7 @@ public sealed record ProjectInput(string? Name, string? LandingUrl);
 public sealed record ProjectQuery(ProjectStatus? Status = null, string? Search = null) : PageRequest;
 
 /// <summary>The one way to read and change projects.</summary>
-public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class ProjectService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     /// <summary>A page of projects, filtered and sorted in SQL.</summary>
     public async Task<Result<Page<ProjectRow>>> ListAsync(ProjectQuery query, CancellationToken ct = default)

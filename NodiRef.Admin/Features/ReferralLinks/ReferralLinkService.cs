@@ -4,7 +4,7 @@ using NodiRef.Admin.Features.Partners;
 namespace NodiRef.Admin.Features.ReferralLinks;
 
 /// <summary>The one way to read and change referral links.</summary>
-public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
+public sealed class ReferralLinkService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock, IClickCounts clickCounts)
 {
     /// <summary>A page of links: filtering, sorting and paging happen in SQL.</summary>
     public async Task<Result<Page<LinkRow>>> ListAsync(LinkQuery query, CancellationToken ct = default)
@@ -236,8 +236,13 @@ public sealed class ReferralLinkService(IDbContextFactory<AppDbContext> dbFactor
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var deleted = await db.ReferralLinks.Where(l => l.Id == id && l.Version == link.Version).ExecuteDeleteAsync(ct);
-            if (deleted == 0)
+            // Through the context: the audit trail records the delete, and the version is checked by its concurrency token.
+            db.ReferralLinks.Remove(link);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
             {
                 return Result<bool>.Conflict("This link was changed by someone else in the meantime. Reload it and try again.");
             }

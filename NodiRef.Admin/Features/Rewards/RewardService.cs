@@ -38,7 +38,7 @@ public sealed record RewardBalance(string Currency, decimal Pending, decimal Due
 public sealed record PartnerActivityTotals(long Referrals, long Conversions, long ConversionsInReview, IReadOnlyList<RewardBalance> Rewards);
 
 /// <summary>Reads the rewards ledger and moves entries through approval, payment and reversal.</summary>
-public sealed class RewardService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class RewardService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     public async Task<Result<Page<RewardRow>>> ListAsync(RewardQuery query, CancellationToken ct = default)
     {

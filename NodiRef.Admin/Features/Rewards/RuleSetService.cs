@@ -1,7 +1,7 @@
 namespace NodiRef.Admin.Features.Rewards;
 
 /// <summary>The one way to read and change reward rule sets and their actions.</summary>
-public sealed class RuleSetService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class RuleSetService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     public async Task<Result<Page<RuleSetRow>>> ListAsync(RuleSetQuery query, CancellationToken ct = default)
     {

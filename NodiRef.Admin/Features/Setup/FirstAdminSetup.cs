@@ -56,6 +56,7 @@ public sealed class FirstAdminSetup(IServiceScopeFactory scopes, TimeProvider cl
             }
 
             await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(CurrentUser.System(worker: "first-run setup"));
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             var name = string.IsNullOrWhiteSpace(displayName) ? email! : displayName.Trim();
             var user = UserService.NewUser(email!, name, clock);

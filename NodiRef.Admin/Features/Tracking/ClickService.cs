@@ -28,7 +28,7 @@ public sealed record ClickQuery(
 public sealed record ClickTotals(long Recorded, long Discarded);
 
 /// <summary>Reads recorded clicks for the back-office and the API.</summary>
-public sealed class ClickService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
+public sealed class ClickService(AppDbFactory dbFactory, CurrentUser currentUser, IClickCounts clickCounts)
 {
 
     /// <summary>

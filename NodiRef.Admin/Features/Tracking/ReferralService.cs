@@ -30,7 +30,7 @@ public sealed record ReferralQuery(
     DateOnly? To = null) : PageRequest;
 
 /// <summary>Turns tracking ids into referrals, and records partners' own sessions (the public API's referral and identify).</summary>
-public sealed class ReferralService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider clock)
+public sealed class ReferralService(AppDbFactory dbFactory, CurrentUser currentUser, TimeProvider clock)
 {
     /// <summary>
     /// Records a sign-up that came through a click. The partner and project are those of the click;

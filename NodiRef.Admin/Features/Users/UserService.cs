@@ -13,6 +13,14 @@ public sealed record CreateUserInput(string? Email, string? DisplayName, string?
 /// </summary>
 public sealed class UserService(IServiceScopeFactory scopes, CurrentUser currentUser, TimeProvider clock)
 {
+    /// <summary>A fresh scope acting as the same user, so what its stores save is recorded under them.</summary>
+    private async Task<AsyncServiceScope> ScopeAsync()
+    {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(await currentUser.GetAsync());
+        return scope;
+    }
+
     public async Task<Result<IReadOnlyList<UserRow>>> ListAsync(CancellationToken ct = default)
     {
         if (await currentUser.DeniedAsync(Permissions.ManageUsers) is { } denied)
@@ -20,7 +28,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
             return denied;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = await ScopeAsync();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
         var roles = await (from ur in db.UserRoles
@@ -45,7 +53,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
             return denied;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = await ScopeAsync();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var v = new Validation()
             .Required(input.Email, nameof(CreateUserInput.Email), "Email", 256)
@@ -149,7 +157,7 @@ public sealed class UserService(IServiceScopeFactory scopes, CurrentUser current
             return denied;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = await ScopeAsync();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         return await users.FindByIdAsync(userId) is { } user
             ? await change(users, user)
