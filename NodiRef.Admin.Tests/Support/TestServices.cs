@@ -77,6 +77,12 @@ public sealed class TestServices : IAsyncDisposable
         services.AddServiceLayer(new ConfigurationBuilder().Build());
         // Hashing is not under test: a cheap hash keeps the user tests fast (the app's default is 100,000).
         services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+        // Webhook receivers in tests listen on loopback, and retries come within seconds.
+        services.Configure<NodiRef.Admin.Features.Webhooks.WebhookOptions>(options =>
+        {
+            options.AllowPrivateAddresses = true;
+            options.RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+        });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var app = new TestServices(database, provider, clock, saves, sqlHook);

@@ -34,6 +34,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ConversionDailyProject> ConversionDailyProject => Set<ConversionDailyProject>();
     public DbSet<RewardDailyProject> RewardDailyProject => Set<RewardDailyProject>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     /// <summary>
     /// Who this context's audited changes are recorded under (see <see cref="AuditTrail"/>). Services get it set by
@@ -70,9 +74,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     }
 
     /// <summary>
-    /// Saves, and in the same transaction moves the event rollups (<see cref="EventRollups"/>) and writes the audit
-    /// entries of the audited rows (<see cref="AuditTrail"/>): the save's own transaction, or the caller's behind a
-    /// savepoint, so a failed save takes its rollup changes and audit entries back with it.
+    /// Saves, and in the same transaction moves the event rollups (<see cref="EventRollups"/>), writes the audit
+    /// entries of the audited rows (<see cref="AuditTrail"/>) and the webhook events of the changes
+    /// (<see cref="Features.Webhooks.WebhookEvents"/>, the outbox): the save's own transaction, or the caller's behind a
+    /// savepoint, so a failed save takes its rollup changes, audit entries and events back with it.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -80,7 +85,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         RoundTimestamps();
         var rollups = EventRollups.Collect(ChangeTracker);
         var audit = AuditTrail.Collect(ChangeTracker);
-        if (rollups is null && audit is null)
+        var events = Features.Webhooks.WebhookEvents.Collect(ChangeTracker);
+        if (rollups is null && audit is null && events is null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -103,7 +109,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             await outer.CreateSavepointAsync(savepoint, cancellationToken);
             try
             {
-                return await SaveWithAsync(rollups, audit, actor, acceptAllChangesOnSuccess, cancellationToken);
+                return await SaveWithAsync(rollups, audit, events, actor, acceptAllChangesOnSuccess, cancellationToken);
             }
             catch
             {
@@ -113,27 +119,37 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         }
 
         await using var tx = await Database.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveWithAsync(rollups, audit, actor, acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await SaveWithAsync(rollups, audit, events, actor, acceptAllChangesOnSuccess, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return saved;
     }
 
-    private async Task<int> SaveWithAsync(EventRollups? rollups, AuditTrail? audit, AuditActor? actor, bool acceptAllChangesOnSuccess, CancellationToken ct)
+    private async Task<int> SaveWithAsync(EventRollups? rollups, AuditTrail? audit, Features.Webhooks.WebhookEvents? events, AuditActor? actor,
+        bool acceptAllChangesOnSuccess, CancellationToken ct)
     {
         if (rollups is not null)
         {
             await rollups.ApplyAsync(this, ct);
         }
 
-        if (audit is null)
+        if (audit is null && events is null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
         }
 
-        // The rows first (an added row's key is known after), then their entries.
+        // The rows first (an added row's key is known after), then their audit entries and webhook events.
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
-        var at = UtcDateTimeConverter.ToMicroseconds(Auditor!.Clock.GetUtcNow().UtcDateTime);
-        AuditEvents.AddRange(await audit.EntriesAsync(this, actor!, at, ct));
+        var at = UtcDateTimeConverter.ToMicroseconds((Auditor?.Clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        if (audit is not null)
+        {
+            AuditEvents.AddRange(await audit.EntriesAsync(this, actor!, at, ct));
+        }
+
+        if (events is not null)
+        {
+            WebhookEvents.AddRange(await events.RowsAsync(this, at, ct));
+        }
+
         await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
         return saved;
     }

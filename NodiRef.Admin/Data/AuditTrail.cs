@@ -47,6 +47,11 @@ public sealed class AuditTrail
             secrets: [nameof(ApplicationUser.PasswordHash)],
             label: nameof(ApplicationUser.Email)),
         [typeof(IdentityUserRole<string>)] = Type("UserRole", idProperty: nameof(IdentityUserRole<string>.UserId)),
+        [typeof(WebhookEndpoint)] = Type(
+            "WebhookEndpoint",
+            ignored: [nameof(WebhookEndpoint.ConsecutiveFailures), nameof(WebhookEndpoint.FailingSince)],
+            secrets: [nameof(WebhookEndpoint.Secret), nameof(WebhookEndpoint.PreviousSecret)],
+            label: nameof(WebhookEndpoint.Url)),
     };
 
     /// <summary>The model's other entity types, each with why its rows are not audited one by one.</summary>
@@ -67,6 +72,9 @@ public sealed class AuditTrail
         [typeof(PartnerProject)] = "derived from the partner's default project and links, which are audited",
         [typeof(PartnerSession)] = "tracking data (a partner's own sessions, from identify calls), kept like clicks",
         [typeof(IdempotencyRecord)] = "the API's replay cache",
+        [typeof(WebhookEvent)] = "the webhooks' outbox: each event is the record of an audited change",
+        [typeof(WebhookDelivery)] = "the webhooks' delivery state",
+        [typeof(WebhookAttempt)] = "the webhooks' delivery log",
         [typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)] = "the key ring, managed by Data Protection",
         [typeof(IdentityRole)] = "the fixed set of roles, created at start-up",
         [typeof(IdentityRoleClaim<string>)] = "not used",

@@ -216,3 +216,61 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.HasIndex(e => new { e.ActorName, e.Id });
     }
 }
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> b)
+    {
+        b.ToTable("webhook_endpoints");
+        b.Property(e => e.Url).HasMaxLength(WebhookEndpoint.UrlMaxLength).IsRequired();
+        b.Property(e => e.Description).HasMaxLength(WebhookEndpoint.DescriptionMaxLength);
+        b.Property(e => e.EventTypes).HasMaxLength(1000).IsRequired();
+        b.Property(e => e.Secret).HasMaxLength(1000).IsRequired();
+        b.Property(e => e.PreviousSecret).HasMaxLength(1000);
+        b.Property(e => e.DisabledReason).HasMaxLength(500);
+        b.Property(e => e.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> b)
+    {
+        b.ToTable("webhook_events");
+        b.Property(e => e.MessageId).HasMaxLength(40).IsRequired();
+        b.HasIndex(e => e.MessageId).IsUnique();
+        b.Property(e => e.Type).HasMaxLength(64).IsRequired();
+        b.Property(e => e.Payload).IsRequired();
+
+        // The dispatcher's queue of events not fanned out yet: a small index of the few that wait.
+        b.HasIndex(e => e.Id).HasFilter("\"FannedOutAt\" IS NULL").HasDatabaseName("IX_webhook_events_waiting");
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.ToTable("webhook_deliveries");
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(d => new { d.EventId, d.EndpointId }).IsUnique();
+        b.HasIndex(d => new { d.EndpointId, d.Id });
+
+        // Due deliveries, by time: only the pending ones.
+        b.HasIndex(d => d.NextAttemptAt).HasFilter("\"Status\" = 'Pending'").HasDatabaseName("IX_webhook_deliveries_due");
+        b.HasOne<WebhookEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<WebhookAttempt> b)
+    {
+        b.ToTable("webhook_attempts");
+        b.Property(a => a.Response).HasMaxLength(WebhookAttempt.ResponseMaxLength);
+        b.HasIndex(a => new { a.EndpointId, a.Id });
+        b.HasIndex(a => new { a.DeliveryId, a.Id });
+        b.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

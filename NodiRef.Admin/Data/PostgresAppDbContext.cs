@@ -50,6 +50,7 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
                 // Added before the old one goes, so the foreign keys it served stay covered (EF drops
                 // an index it made for a foreign key by itself once another one covers it).
                 var name = index.GetDatabaseName();
+                var filter = index.GetFilter();
                 var extended = entity.AddIndex([.. index.Properties, key]);
                 if (entity.FindIndex(index.Properties) == index)
                 {
@@ -57,6 +58,7 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
                 }
 
                 extended.SetDatabaseName(name);
+                extended.SetFilter(filter);
             }
         }
     }

@@ -13,6 +13,7 @@ using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Setup;
 using NodiRef.Admin.Features.Tracking;
+using NodiRef.Admin.Features.Webhooks;
 using NodiRef.Admin.Features.Users;
 
 namespace NodiRef.Admin.Hosting;
@@ -138,6 +139,7 @@ public static class AppServices
         services.AddTracking(builder.Configuration);
         services.AddHostedService(sp => sp.GetRequiredService<ConversionProcessor>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
             .AddCheck<DatabaseWriteCheck>(DatabaseWriteCheck.Name, tags: ["ready"]);
@@ -159,7 +161,7 @@ public static class AppServices
     [
         typeof(ProjectService), typeof(PartnerService), typeof(ReferralLinkService), typeof(UserService), typeof(ClickService),
         typeof(ReferralService), typeof(ConversionService), typeof(RuleSetService), typeof(RewardService), typeof(ApiTokenService),
-        typeof(OverviewService), typeof(GettingStartedService), typeof(AuditService),
+        typeof(OverviewService), typeof(GettingStartedService), typeof(AuditService), typeof(WebhookService),
     ];
 
     /// <summary>
@@ -185,6 +187,11 @@ public static class AppServices
         services.AddSingleton<ConversionProcessor>();
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AuditRetention>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WebhookSigning>();
+        services.AddSingleton<OutboundAddresses>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookDispatcher>();
         // The click log's single writer (the host runs its loop as a hosted service; tests start it when they need it).
         services.AddSingleton<ClickWriter>();
         return services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)

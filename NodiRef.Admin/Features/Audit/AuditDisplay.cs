@@ -19,6 +19,7 @@ public static class AuditDisplay
         ["ApiToken"] = "API token",
         ["User"] = "User",
         ["UserRole"] = "User role",
+        ["WebhookEndpoint"] = "Webhook endpoint",
     };
 
     /// <summary>"Referral link" for "ReferralLink".</summary>

@@ -48,6 +48,7 @@ public static class Permissions
     public static readonly Permission ManageUsers = new("users.manage", Admins, "Only admins can manage users.");
     public static readonly Permission ReadAuditLog = new("audit.read", Admins, "Only admins can read the audit log.");
     public static readonly Permission ReadHistory = new("history.read", Editors, "Only admins and operators can see the history of changes.");
+    public static readonly Permission ManageWebhooks = new("webhooks.manage", Admins, "Only admins can manage webhooks.");
     public static readonly Permission ManageTokens = new("api_tokens.manage", Admins, "Only admins can manage API tokens.");
 }
 

@@ -276,7 +276,7 @@ public sealed class ConversionService(
             : Result<ConversionRow>.Ok((await ToRowsAsync(db, [conversion], ct))[0]);
     }
 
-    private static async Task<List<ConversionRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Conversion> page, CancellationToken ct)
+    internal static async Task<List<ConversionRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Conversion> page, CancellationToken ct)
     {
         var referralIds = page.Select(c => c.ReferralId).Distinct().ToList();
         var originalIds = page.Where(c => c.ReversesConversionId != null).Select(c => c.ReversesConversionId!.Value).Distinct().ToList();

@@ -437,7 +437,7 @@ public sealed class PartnerService(AppDbFactory dbFactory, CurrentUser currentUs
     }
 
     // Link counts and memberships for one page of partners, in two small indexed queries.
-    private static async Task<IReadOnlyList<PartnerRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Partner> partners, CancellationToken ct)
+    internal static async Task<IReadOnlyList<PartnerRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Partner> partners, CancellationToken ct)
     {
         if (partners.Count == 0)
         {

@@ -270,7 +270,7 @@ public sealed class RewardService(AppDbFactory dbFactory, CurrentUser currentUse
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task<List<RewardRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Reward> page, CancellationToken ct)
+    internal static async Task<List<RewardRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Reward> page, CancellationToken ct)
     {
         var conversionIds = page.Select(r => r.ConversionId).Distinct().ToList();
         var setIds = page.Select(r => r.RuleSetId).Distinct().ToList();

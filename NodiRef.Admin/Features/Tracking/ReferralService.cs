@@ -168,11 +168,16 @@ public sealed class ReferralService(AppDbFactory dbFactory, CurrentUser currentU
         var total = await q.CountAsync(ct);
         var desc = query.Sort?.Descending ?? true;
         var page = await (desc ? q.OrderByDescending(r => r.Id) : q.OrderBy(r => r.Id)).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
+        return Result<Page<ReferralRow>>.Ok(new Page<ReferralRow>(await ToRowsAsync(db, page, ct), total));
+    }
+
+    /// <summary>The rows of some referrals, with their partner, project and link names.</summary>
+    internal static async Task<List<ReferralRow>> ToRowsAsync(AppDbContext db, IReadOnlyList<Referral> page, CancellationToken ct)
+    {
         var names = await PartnerEvents.NamesAsync(db, page, ct);
-        var rows = page.Select(r => new ReferralRow(
+        return [.. page.Select(r => new ReferralRow(
             r.Id, r.PublicId, r.TrackingId, r.CreatedAt, r.PartnerId, names.Partner(r.PartnerId),
             r.ProjectId, names.Project(r.ProjectId), r.LinkId, names.Link(r.LinkId),
-            r.ExternalId, r.IpAddress, r.UserAgent, r.Status, r.DiscardReason)).ToList();
-        return Result<Page<ReferralRow>>.Ok(new Page<ReferralRow>(rows, total));
+            r.ExternalId, r.IpAddress, r.UserAgent, r.Status, r.DiscardReason))];
     }
 }
