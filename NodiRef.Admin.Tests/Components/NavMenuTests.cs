@@ -20,6 +20,7 @@ public sealed class NavMenuTests : ComponentTest
         Assert.Contains(("Users", "users"), links);
         Assert.Contains(("API Tokens", "api-tokens"), links);
         Assert.Contains(("Audit log", "audit-log"), links);
+        Assert.Contains(("Webhooks", "webhooks"), links);
         Assert.Contains(("API Reference", "api-reference"), links);
         Assert.Contains(cut.FindAll(".mud-nav-group"), g => g.TextContent.Contains("Partners", StringComparison.Ordinal)
             && g.TextContent.Contains("Referral Links", StringComparison.Ordinal));
@@ -39,6 +40,7 @@ public sealed class NavMenuTests : ComponentTest
         Assert.DoesNotContain("Users", texts);
         Assert.DoesNotContain("API Tokens", texts);
         Assert.DoesNotContain("Audit log", texts);
+        Assert.DoesNotContain("Webhooks", texts);
         Assert.Contains("API Reference", texts);
     }
 

@@ -20,6 +20,8 @@ public sealed class AccessibilityTests(BrowserSuite suite) : BrowserTest(suite)
     [InlineData("api-tokens", "dark")]
     [InlineData("audit-log", "light")]
     [InlineData("audit-log", "dark")]
+    [InlineData("webhooks", "light")]
+    [InlineData("webhooks", "dark")]
     public async Task Each_main_page_has_no_serious_accessibility_violation_at_all(string name, string theme)
     {
         var showcase = await Showcase.OfAsync(Suite);

@@ -17,7 +17,7 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
     {
         var data = new TheoryData<string, string>();
         foreach (var page in new[] { "login", "overview", "partners", "partner", "projects", "referral-links", "users", "api-tokens", "my-account",
-                     "referrals", "conversions", "rewards", "rule-sets", "rule-set", "audit-log" })
+                     "referrals", "conversions", "rewards", "rule-sets", "rule-set", "audit-log", "webhooks" })
         {
             data.Add(page, "light");
             data.Add(page, "dark");
@@ -76,6 +76,10 @@ public sealed class PageChecksTests(BrowserSuite suite) : BrowserTest(suite)
             case "api-tokens":
                 await OpenInteractiveAsync(page, "api-tokens", "API Tokens", theme);
                 await Expect(Rows(page).First).ToBeVisibleAsync();
+                break;
+            case "webhooks":
+                await OpenInteractiveAsync(page, "webhooks", "Webhooks", theme);
+                await Expect(page.GetByText("No webhook endpoints yet.")).ToBeVisibleAsync();
                 break;
             case "audit-log":
                 await OpenInteractiveAsync(page, "audit-log", "Audit log", theme);

@@ -48,6 +48,7 @@ public sealed class RolesTests(BrowserSuite suite) : BrowserTest(suite)
     [InlineData("users")]
     [InlineData("api-tokens")]
     [InlineData("audit-log")]
+    [InlineData("webhooks")]
     public async Task A_viewer_opening_an_admin_page_is_refused(string path)
     {
         var page = await NewPageAsync(Roles.Viewer);
