@@ -42,7 +42,7 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
     private sealed record Case(string Operation, string Description, string Identity, HttpMethod Method, string Url, Func<HttpContent?> Content, bool OnlyNo5xx = false);
 
     private sealed record Seeded(int ProjectId, int PartnerId, string ExternalId, int LinkId, string Code, Guid TrackingId, Guid ReferralId, string ReferralExternalId,
-        Guid ConversionId, long RewardId, int RuleSetId, int ActionId);
+        Guid ConversionId, long RewardId, int RuleSetId, int ActionId, int WebhookEndpointId);
 
     // Values for path parameters, written as they go on the wire. No NUL in a path: Kestrel refuses such a
     // request line before the app sees it (and the test server cannot even build one).
@@ -196,8 +196,11 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
         var conversionId = await admin.ConvertOkAsync(referralId, 100, "EUR");
         Assert.True(await app.Services.GetRequiredService<ConversionProcessor>().ProcessPendingAsync(Ct) >= 1);
         var rewards = await Api.RewardsOfPartnerAsync(partner.Int("id"));
+        // Disabled: nothing is sent to it (the fuzzed requests change it, the dispatcher never reaches out).
+        var webhook = (await admin.PostApiAsync("/api/webhook-endpoints", ApiHttp.Body(new { url = "https://93.184.216.34/fuzz", is_enabled = false })))
+            .AssertOne(System.Net.HttpStatusCode.Created).GetProperty("endpoint").Int("id");
         return new Seeded(projectId, partner.Int("id"), externalId, link.Int("id"), link.Str("code"), trackingId, referralId, referralExternalId,
-            conversionId, Assert.Single(rewards).Long("id"), ruleSetId, actions.Single().Int("id"));
+            conversionId, Assert.Single(rewards).Long("id"), ruleSetId, actions.Single().Int("id"), webhook);
     }
 
     /// <summary>The real value of a path parameter, from the path it is in.</summary>
@@ -212,6 +215,8 @@ public sealed class ApiFuzzTests(ApiFactory api) : ApiTest(api)
         "id" when path.StartsWith("/api/rewards/rule-sets/", StringComparison.Ordinal) => Inv(s.RuleSetId),
         "id" when path.StartsWith("/api/rewards/actions/", StringComparison.Ordinal) => Inv(s.ActionId),
         "id" when path.StartsWith("/api/rewards/", StringComparison.Ordinal) => s.RewardId.ToString(CultureInfo.InvariantCulture),
+        "id" when path.StartsWith("/api/webhook-endpoints/", StringComparison.Ordinal) => Inv(s.WebhookEndpointId),
+        "id" when path.StartsWith("/api/webhook-deliveries/", StringComparison.Ordinal) => "1",
         _ => throw new InvalidOperationException($"No seeded value for {{{parameter}}} in {path}: add one, nothing is skipped."),
     };
 

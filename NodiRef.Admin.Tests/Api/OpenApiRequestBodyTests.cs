@@ -29,6 +29,8 @@ public sealed class OpenApiRequestBodyTests(ApiFactory api) : ApiTest(api)
         { "IdentifyRequest", [] },
         { "ConvertRequest", ["event_type", "payload"] },
         { "ConvertPayloadRequest", [] },
+        { "WebhookEndpointRequest", ["url"] },
+        { "UpdateWebhookEndpointRequest", [] },
     };
 
     private async Task<JsonElement> DocumentAsync()

@@ -33,7 +33,8 @@ public sealed class AccessibilityTests(BrowserSuite suite) : BrowserTest(suite)
 
         await OpenAsync(page, name == "partner" ? $"partners/{showcase.Ada.Id}" : name);
         await Expect(Button(page, theme == "dark" ? "Switch to light mode" : "Switch to dark mode")).ToBeVisibleAsync();
-        await Expect(Rows(page).First).ToBeVisibleAsync();
+        // The showcase sends no webhooks (its receiver would be a private address): that page shows its empty table.
+        await Expect(name == "webhooks" ? page.GetByText("No webhook endpoints yet.") : Rows(page).First).ToBeVisibleAsync();
 
         await PageChecksTests.AssertNoSeriousViolationsAsync(page, $"strict-{name}-{theme}");
     }

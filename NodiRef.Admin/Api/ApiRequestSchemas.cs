@@ -38,6 +38,8 @@ internal static class ApiRequestSchemas
         [nameof(ReferralRequest)] = new(["tracking_id"], """{"tracking_id": "0193b9c6-1f2e-7a4b-9c00-112233445566", "external_id": "user_42"}"""),
         [nameof(IdentifyRequest)] = new([], """{"external_id": "user_42"}"""),
         [nameof(ConvertRequest)] = new(["event_type", "payload"], """{"referral_id": "0193b9c6-9d3a-7c3e-8f00-5a1b2c3d4e5f", "event_type": "purchase", "payload": {"product_id": "plan-pro", "amount": 49.9, "currency": "EUR", "quantity": 1, "meta": {"order": "1001"}}, "event_id": "order-1001"}"""),
+        [nameof(Features.Webhooks.WebhookEndpointRequest)] = new(["url"], """{"url": "https://api.example.com/webhooks/nodiref", "description": "Billing backend", "event_types": ["conversion.accepted", "reward.paid"], "is_enabled": true}"""),
+        [nameof(Features.Webhooks.UpdateWebhookEndpointRequest)] = new([], """{"event_types": ["reward.paid"], "is_enabled": false}"""),
         [nameof(ConvertPayloadRequest)] = new([], """{"product_id": "plan-pro", "amount": 49.9, "currency": "EUR", "quantity": 1, "meta": {"order": "1001"}}"""),
     };
 

@@ -8,6 +8,7 @@ using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.ReferralLinks;
 using NodiRef.Admin.Features.Rewards;
 using NodiRef.Admin.Features.Tracking;
+using NodiRef.Admin.Features.Webhooks;
 
 namespace NodiRef.Admin.Api;
 
@@ -103,6 +104,7 @@ public static class ApiRoutes
         api.MapRewardEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapAuditEndpoints();
+        api.MapWebhookEndpoints();
         return endpoints;
     }
 }

@@ -218,7 +218,12 @@ public sealed class WebhookDispatcher : BackgroundService
         var endpoints = await db.WebhookEndpoints.Where(e => endpointIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
         foreach (var o in outcomes.OrderBy(o => o.Attempt?.At))
         {
-            var delivery = deliveries[o.DeliveryId];
+            // The endpoint was deleted while its delivery was out: nothing left to record.
+            if (!deliveries.TryGetValue(o.DeliveryId, out var delivery) || !endpoints.TryGetValue(o.EndpointId, out var endpoint))
+            {
+                continue;
+            }
+
             delivery.LeasedUntil = null;
             if (o.Skipped || o.Attempt is null)
             {
@@ -228,7 +233,6 @@ public sealed class WebhookDispatcher : BackgroundService
 
             db.WebhookAttempts.Add(o.Attempt);
             delivery.Attempts++;
-            var endpoint = endpoints[o.EndpointId];
             if (o.Attempt.Succeeded)
             {
                 delivery.Status = WebhookDeliveryStatus.Succeeded;

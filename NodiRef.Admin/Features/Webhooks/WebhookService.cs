@@ -66,6 +66,20 @@ public sealed class WebhookService(
         return Result<IReadOnlyList<WebhookEndpointRow>>.Ok([.. endpoints.Select(ToRow)]);
     }
 
+    /// <summary>The endpoints a page at a time, oldest first (the API's list).</summary>
+    public async Task<Result<Page<WebhookEndpointRow>>> EndpointsPageAsync(PageRequest page, CancellationToken ct = default)
+    {
+        if (await currentUser.DeniedAsync(Permissions.ManageWebhooks) is { } denied)
+        {
+            return denied;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var total = await db.WebhookEndpoints.CountAsync(ct);
+        var endpoints = await db.WebhookEndpoints.AsNoTracking().OrderBy(e => e.Id).Skip(page.Skip).Take(page.Take).ToListAsync(ct);
+        return Result<Page<WebhookEndpointRow>>.Ok(new Page<WebhookEndpointRow>([.. endpoints.Select(ToRow)], total));
+    }
+
     public async Task<Result<WebhookEndpointRow>> GetEndpointAsync(int id, CancellationToken ct = default)
     {
         if (await currentUser.DeniedAsync(Permissions.ManageWebhooks) is { } denied)
