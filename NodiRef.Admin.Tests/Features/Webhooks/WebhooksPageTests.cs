@@ -8,6 +8,17 @@ namespace NodiRef.Admin.Tests.Features.Webhooks;
 
 public sealed class WebhooksPageTests : ComponentTest
 {
+    private const string UrlField = "input[placeholder='https://api.example.com/webhooks/nodiref']";
+
+    /// <summary>Opens "Add endpoint", types the URL and submits.</summary>
+    private static void Add(IRenderedComponent<TestHost> cut, string url)
+    {
+        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add endpoint").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find(UrlField)));
+        cut.Find(UrlField).Input(url);
+        cut.Find(".mud-dialog form").Submit();
+    }
+
     [Fact]
     public void Adding_an_endpoint_shows_its_secret_once_and_lists_it()
     {
@@ -15,10 +26,7 @@ public sealed class WebhooksPageTests : ComponentTest
         var cut = RenderInHost<WebhooksPage>();
         cut.WaitForAssertion(() => Assert.Contains("No webhook endpoints yet.", cut.Markup, StringComparison.Ordinal));
 
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add endpoint").Click();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[placeholder='https://api.example.com/webhooks/nodiref']")));
-        cut.Find("input[placeholder='https://api.example.com/webhooks/nodiref']").Input("http://127.0.0.1:9/hook");
-        cut.Find(".mud-dialog form").Submit();
+        Add(cut, "http://127.0.0.1:9/hook");
 
         cut.WaitForAssertion(() =>
         {
@@ -64,10 +72,7 @@ public sealed class WebhooksPageTests : ComponentTest
         var cut = RenderInHost<WebhooksPage>();
         cut.WaitForAssertion(() => Assert.Contains("No webhook endpoints yet.", cut.Markup, StringComparison.Ordinal));
 
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add endpoint").Click();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[placeholder='https://api.example.com/webhooks/nodiref']")));
-        cut.Find("input[placeholder='https://api.example.com/webhooks/nodiref']").Input("http://127.0.0.1:9/hook");
-        cut.Find(".mud-dialog form").Submit();
+        Add(cut, "http://127.0.0.1:9/hook");
 
         cut.WaitForAssertion(() => Assert.Contains("public addresses only", cut.Markup, StringComparison.Ordinal));
         options.AllowPrivateAddresses = true;

@@ -14,6 +14,47 @@ public abstract class WakeSignal(TimeProvider clock) : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// The loop itself, once the database is ready: runs <paramref name="pass"/> while it finds work (answers more
+    /// than 0), then waits for this signal or <paramref name="poll"/>; a failed pass is logged and retried at the next.
+    /// </summary>
+    public async Task RunAsync(Hosting.DatabaseReadiness readiness, TimeSpan poll, Func<CancellationToken, Task<int>> pass, ILogger logger, string failure, CancellationToken stoppingToken)
+    {
+        if (!await readiness.WaitAsync(stoppingToken))
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await pass(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+#pragma warning disable CA2254 // The message is the caller's constant.
+                logger.LogError(e, failure);
+#pragma warning restore CA2254
+            }
+
+            try
+            {
+                await WaitAsync(poll, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     public void Notify()
     {
         try

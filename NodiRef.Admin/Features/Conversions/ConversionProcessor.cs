@@ -22,42 +22,9 @@ public sealed class ConversionProcessor(
 
     private readonly Auditor _auditor = Auditor.Fixed(Actor, clock);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Pending conversions are read only from a migrated database.
-        if (!await readiness.WaitAsync(stoppingToken))
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                // Keep going while there is work; then sleep until signalled or the next poll.
-                while (await ProcessPendingAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Processing conversions failed; retrying at the next pass.");
-            }
-
-            try
-            {
-                await signal.WaitAsync(PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    // Pending conversions are read only from a migrated database; keep going while there is work, then sleep until signalled or the next poll.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        signal.RunAsync(readiness, PollInterval, ProcessPendingAsync, logger, "Processing conversions failed; retrying at the next pass.", stoppingToken);
 
     /// <summary>One pass over the oldest pending conversions; answers how many were decided.</summary>
     public async Task<int> ProcessPendingAsync(CancellationToken ct = default)

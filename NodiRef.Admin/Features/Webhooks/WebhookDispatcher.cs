@@ -47,40 +47,8 @@ public sealed class WebhookDispatcher : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await _readiness.WaitAsync(stoppingToken))
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Sending webhooks failed; retrying at the next pass.");
-            }
-
-            try
-            {
-                await _signal.WaitAsync(_options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _signal.RunAsync(_readiness, _options.PollInterval, RunOnceAsync, _logger, "Sending webhooks failed; retrying at the next pass.", stoppingToken);
 
     /// <summary>One pass: fan out the new events, then send what is due. Answers how much was done (0: nothing to do now).</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct = default) => await FanOutAsync(ct) + await SendDueAsync(ct);
