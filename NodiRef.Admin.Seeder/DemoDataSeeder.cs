@@ -289,13 +289,16 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
         var now = DateTime.UtcNow;
         var (ruleSetId, actions) = await SeedRuleSetAsync(connection, tx, now, ct);
         var firstReferralId = await NextIdAsync(connection, tx, "referrals", ct);
+        var signedUp = new List<DateTime>(clicks.Count);
         await using (var writer = bulkLoader.CreateWriter(connection, tx, "referrals", ReferralColumns))
         {
             var n = 0;
             foreach (var c in clicks)
             {
-                // A sign-up follows its click within the hour.
+                // A sign-up follows its click within the hour, and never later than now.
                 var at = c.At.AddSeconds(random.Next(5, 3600));
+                at = at > now ? now : at;
+                signedUp.Add(at);
                 await writer.WriteAsync([Guid.CreateVersion7(at), c.TrackingId, c.Id, c.LinkId, c.PartnerId, c.ProjectId, c.ProjectId ?? 0, $"user_{++n}",
                     "203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36", at, nameof(EventStatus.Recorded), null], ct);
             }
@@ -316,7 +319,8 @@ public sealed class DemoDataSeeder(IDbContextFactory<AppDbContext> dbFactory, IB
                 var at = click.At.AddHours(1).AddMinutes(random.Next(0, 60 * 24 * 20));
                 if (at > now)
                 {
-                    at = now.AddMinutes(-random.Next(1, 600));
+                    // A recent sign-up's sale: somewhere between the sign-up and now.
+                    at = signedUp[referral] + TimeSpan.FromTicks((long)((now - signedUp[referral]).Ticks * random.NextDouble()));
                 }
 
                 var currency = currencies[random.Next(currencies.Length)];

@@ -34,6 +34,10 @@ public abstract class BrowserTest(BrowserSuite suite) : IAsyncLifetime
                 try
                 {
                     await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Failures, $"{name}-{i++}.png"), FullPage = true, Timeout = 5_000 });
+
+                    // What the page said (an inline error, a snackbar), in the test's output where a CI log shows it.
+                    var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+                    TestContext.Current.TestOutputHelper?.WriteLine($"--- {page.Url}\n{text}");
                 }
                 catch (PlaywrightException)
                 {

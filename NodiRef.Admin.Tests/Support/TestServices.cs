@@ -61,9 +61,15 @@ public sealed class TestServices : IAsyncDisposable
     /// <summary>The background processor's work, run when a test says so (no hosted services here).</summary>
     public ConversionProcessor Processor => Provider.GetRequiredService<ConversionProcessor>();
 
+    /// <summary>
+    /// The services on a fresh database: on SQLite an in-memory one, which lives in a single connection, unless the running
+    /// test is marked <see cref="OwnConnectionsAttribute"/> (background work beside the test's own queries needs a file).
+    /// </summary>
     public static async Task<TestServices> CreateAsync(CancellationToken ct = default)
     {
-        var database = await TestDatabase.CreateAsync(ct);
+        var database = OwnConnectionsAttribute.OnCurrentTest
+            ? await TestDatabase.CreateOnFileAsync(TestProvider.Current, ct)
+            : await TestDatabase.CreateAsync(ct);
         var clock = new FakeTimeProvider();
         var saves = new SaveCounter();
         var sqlHook = new SqlHook();

@@ -35,10 +35,12 @@ public sealed class GettingStartedTests : ServiceTest
     }
 
     [Fact]
+    [OwnConnections("the app's click writer runs beside the page's queries")]
     public async Task The_test_conversion_records_a_click_a_referral_and_a_purchase_of_nothing_that_the_processor_accepts()
     {
         var project = await GivenProjectAsync("Shop");
         var partner = await GivenPartnerAsync("Ann", projectId: project.Id);
+        Assert.NotNull(App.Database.ConnectionString); // its own connections, not the one in-memory connection
         var writer = App.Provider.GetRequiredService<ClickWriter>();
         await writer.StartAsync(Ct);
         try

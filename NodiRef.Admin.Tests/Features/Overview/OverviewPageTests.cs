@@ -6,6 +6,7 @@ using NodiRef.Admin.Features.Overview;
 using NodiRef.Admin.Features.Projects;
 using NodiRef.Admin.Features.Tracking;
 using NodiRef.Admin.Tests.Components;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Features.Overview;
 
@@ -32,6 +33,7 @@ public sealed class OverviewPageTests : ComponentTest
     }
 
     [Fact]
+    [OwnConnections("the app's click writer runs beside the page's queries")]
     public async Task The_test_conversion_button_ticks_off_its_step_from_the_data_it_wrote()
     {
         await GivenPartnerWithLinkAsync("Ada Lovelace");
