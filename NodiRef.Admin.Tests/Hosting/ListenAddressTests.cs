@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NodiRef.Admin.Hosting;
 using NodiRef.Admin.Tests.EndToEnd;
+using NodiRef.Admin.Tests.Support;
 
 namespace NodiRef.Admin.Tests.Hosting;
 
@@ -52,50 +51,16 @@ public sealed class ListenAddressTests
     public async Task The_built_app_listens_where_ASPNETCORE_URLS_says()
     {
         var folder = Directory.CreateTempSubdirectory("nodiref-urls-").FullName;
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "NodiRef.Admin.dll")])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(folder, "nodiref.db")}";
-        start.Environment["NODIREF_ADMIN_EMAIL"] = "";
-        start.Environment["NODIREF_ADMIN_PASSWORD"] = "";
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var app = new Process { StartInfo = start };
-        app.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data?.Contains("Now listening on", StringComparison.Ordinal) == true)
-            {
-                listening.TrySetResult();
-            }
-        };
-        app.ErrorDataReceived += (_, _) => { };
-        app.Start();
-        app.BeginOutputReadLine();
-        app.BeginErrorReadLine();
         try
         {
             // The host says where it listens once Kestrel is bound; then the address in ASPNETCORE_URLS must answer.
-            await Task.WhenAny(listening.Task, app.WaitForExitAsync(Ct)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
-            Assert.True(listening.Task.IsCompleted, "The app stopped before it listened.");
+            await using var app = await AppProcess.StartAsync(folder, waitForDatabase: false);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(app.Url, "health/live"), Ct)).StatusCode);
         }
         finally
         {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync(Ct);
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -173,6 +173,49 @@ public sealed partial class MultiInstanceTests(TwoInstances instances) : IClassF
         Assert.All(rewardsPerConversion, count => Assert.Equal(1, count));
     }
 
+    [Fact]
+    public async Task Events_written_through_both_instances_are_sent_once_each_while_both_dispatch_at_once()
+    {
+        var (a, b) = instances.Require();
+        await using var receiver = await WebhookReceiver.StartAsync(Ct);
+        var created = (await a.Admin.PostApiAsync("/api/webhook-endpoints", ApiHttp.Body(new { url = receiver.Url, event_types = new[] { "partner.created" } })))
+            .AssertOne(HttpStatusCode.Created);
+        receiver.Secrets.Add(created.Str("secret"));
+        var endpointId = created.GetProperty("endpoint").Int("id");
+
+        // One time on both instances, so each finds the other's deliveries due.
+        var now = new[] { a.Clock.GetUtcNow(), b.Clock.GetUtcNow() }.Max() + TimeSpan.FromSeconds(1);
+        a.Clock.Advance(now - a.Clock.GetUtcNow());
+        b.Clock.Advance(now - b.Clock.GetUtcNow());
+        try
+        {
+            // 60 partners through both at once: each instance's own loop wakes on its saves while the test runs passes on both too.
+            var writes = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+                (i % 2 == 0 ? a : b).Operator.PostApiAsync("/api/partners", ApiHttp.Body(new { name = $"Twin {i}", external_id = ApiFactory.Unique("twin") }))));
+            Assert.All(writes, w => w.AssertOne(HttpStatusCode.Created));
+            var dispatchers = new[] { a, b }.Select(app => app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodiRef.Admin.Features.Webhooks.WebhookDispatcher>().Single()).ToList();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await using var db = a.Db();
+            while (await db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId && d.Status == WebhookDeliveryStatus.Succeeded, Ct) < 60)
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"{receiver.Requests.Count} of 60 events arrived within 30 s.");
+                await Task.WhenAll(dispatchers.Select(d => d.RunOnceAsync(Ct)));
+            }
+
+            // Each event once: one delivery each, one attempt, one request; every request verified.
+            var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpointId).ToListAsync(Ct);
+            Assert.Equal(60, deliveries.Count);
+            Assert.All(deliveries, d => Assert.Equal(1, d.Attempts));
+            Assert.Equal(60, receiver.Requests.Count);
+            Assert.Equal(60, receiver.Requests.Select(r => r.MessageId).Distinct().Count());
+            Assert.All(receiver.Requests, r => Assert.True(r.Verified, r.Body));
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await a.Admin.DeleteApiAsync($"/api/webhook-endpoints/{endpointId}")).Response.StatusCode);
+        }
+    }
+
     private static async Task<Guid> Hit(HttpClient client, string code)
     {
         var response = await client.GetAsync($"/v1/{code}/hit", Ct);
@@ -218,9 +261,11 @@ public sealed class TwoInstances : IAsyncLifetime
         }
 
         _connectionString = await PostgresDatabases.CreateEmptyAsync(server, TestContext.Current.CancellationToken);
-        _a = new ApiFactory(DatabaseProvider.Postgres, _connectionString);
+        // Webhook receivers in these tests listen on loopback.
+        var settings = new Dictionary<string, string?> { ["Webhooks:AllowPrivateAddresses"] = "true" };
+        _a = new ApiFactory(DatabaseProvider.Postgres, _connectionString, settings: settings);
         await _a.InitializeAsync();
-        _b = new ApiFactory(DatabaseProvider.Postgres, _connectionString);
+        _b = new ApiFactory(DatabaseProvider.Postgres, _connectionString, settings: settings);
         await _b.InitializeAsync();
     }
 

@@ -13,12 +13,14 @@ namespace NodiRef.Admin.Tests.Support;
 
 /// <summary>
 /// A real HTTP receiver on loopback, as a customer's backend would run one: it verifies every request with the
-/// Standard Webhooks library (id, timestamp, signature) and keeps what arrived. It can answer 500 to the first N requests.
+/// Standard Webhooks library (id, timestamp, signature) and keeps what arrived. It can answer 500 to the next N requests, or hold them open.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
     private int _failuresLeft;
+    private int _holdsLeft;
 
     public sealed record Received(string MessageId, string Type, string Body, bool Verified, string Signature, string Timestamp);
 
@@ -32,6 +34,46 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     public void FailNext(int times) => _failuresLeft = times;
+
+    /// <summary>The next <paramref name="times"/> requests are kept (and counted) but never answered: held open until the sender goes away.</summary>
+    public void HoldNext(int times) => _holdsLeft = times;
+
+    /// <summary>Completes once <paramref name="count"/> requests in all have arrived; fails after <paramref name="within"/>.</summary>
+    public async Task WhenReceivedAsync(int count, TimeSpan within)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            if (Requests.Count >= count)
+            {
+                return;
+            }
+
+            _waiters.Add((count, done));
+        }
+
+        try
+        {
+            await done.Task.WaitAsync(within, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{Requests.Count} webhook requests arrived within {within.TotalSeconds} s, not {count}.");
+        }
+    }
+
+    private void Arrived(Received request)
+    {
+        lock (_waiters)
+        {
+            Requests.Enqueue(request);
+            foreach (var waiter in _waiters.Where(w => Requests.Count >= w.Count).ToList())
+            {
+                waiter.Done.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
 
     public IReadOnlyList<Received> Verified => [.. Requests.Where(r => r.Verified)];
 
@@ -48,7 +90,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync(http.RequestAborted);
             var verified = receiver.Secrets.Any(secret => Verifies(secret, body, http.Request.Headers));
             var type = JsonDocument.Parse(body).RootElement.GetProperty("type").GetString()!;
-            receiver.Requests.Enqueue(new Received(http.Request.Headers["webhook-id"].ToString(), type, body, verified, http.Request.Headers["webhook-signature"].ToString(), http.Request.Headers["webhook-timestamp"].ToString()));
+            receiver.Arrived(new Received(http.Request.Headers["webhook-id"].ToString(), type, body, verified, http.Request.Headers["webhook-signature"].ToString(), http.Request.Headers["webhook-timestamp"].ToString()));
+            if (Interlocked.Decrement(ref receiver._holdsLeft) >= 0)
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.Empty;
+            }
+
             return Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? Results.StatusCode(500) : Results.Ok("received");
         });
         await app.StartAsync(ct);

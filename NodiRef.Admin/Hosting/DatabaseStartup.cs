@@ -5,6 +5,9 @@ namespace NodiRef.Admin.Hosting;
 
 public static class DatabaseStartup
 {
+    /// <summary>Logged once the database is prepared and every endpoint answers.</summary>
+    public const string ReadyMessage = "The database is ready; serving every request.";
+
     /// <summary>
     /// The web app's start: the server already listens (liveness answers, everything else 503); prepares the
     /// database, then opens the gate (<see cref="DatabaseReadiness"/>). A failure is logged and stops the app.
@@ -15,6 +18,7 @@ public static class DatabaseStartup
         try
         {
             await app.Services.PrepareDatabaseAsync(app.Configuration, app.Lifetime.ApplicationStopping);
+            app.Logger.LogInformation(ReadyMessage);
             return true;
         }
         catch (Exception e)
